@@ -1,0 +1,156 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError, InputError, SEVERITIES, cacheDir, createLogger, defaultDbPath, isSeverity } from '@bulwark/core';
+import type { ScanReport, Severity, TargetKind } from '@bulwark/core';
+import { VulnDb, isStale } from '@bulwark/vulndb';
+import { REPORT_FORMATS, applySuppressionFiles, exitCodeFor, scanTarget, writeReport } from '@bulwark/scanner';
+import type { ReportFormat } from '@bulwark/scanner';
+import { createProgress } from '../progress.js';
+import { CliExit } from '../exit.js';
+
+interface ScanCliOptions {
+  format: string;
+  output?: string;
+  severity?: string;
+  ignoreUnfixed?: boolean;
+  exitCode?: string;
+  ignorefile?: string;
+  vex?: string[];
+  db?: string;
+  skipDb?: boolean;
+  cacheDir?: string;
+  cache?: boolean;
+  progress?: boolean;
+  showSuppressed?: boolean;
+  platform?: string;
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+}
+
+const TARGETS: { kind: TargetKind; name: string; arg: string; description: string; example: string }[] = [
+  {
+    kind: 'image',
+    name: 'image',
+    arg: '<image>',
+    description: 'scan a container image: a docker-archive tar (also .tar.gz), an OCI layout (directory or tar), or a registry reference',
+    example: 'bulwark scan image ./app.tar\n  bulwark scan image 127.0.0.1:5000/team/app:1.2 --insecure --format sarif -o app.sarif',
+  },
+  { kind: 'rootfs', name: 'rootfs', arg: '<dir>', description: 'scan a root filesystem (a running host or an unpacked image)', example: 'bulwark scan rootfs /' },
+  { kind: 'fs', name: 'fs', arg: '<dir>', description: 'scan a project directory: lockfiles, manifests and vendored packages', example: 'bulwark scan fs . --severity HIGH,CRITICAL --exit-code 1' },
+  { kind: 'sbom', name: 'sbom', arg: '<file>', description: 'scan a CycloneDX or SPDX JSON SBOM for vulnerable packages', example: 'bulwark scan sbom app.cdx.json' },
+];
+
+export function registerScanCommands(program: Command): void {
+  const scan = program.command('scan').description('scan an artifact for vulnerable packages');
+  for (const t of TARGETS) {
+    const cmd = scan
+      .command(t.name)
+      .description(t.description)
+      .argument(t.arg, 'what to scan')
+      .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')}`, 'table')
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option('-s, --severity <list>', `only report these severities (comma-separated: ${SEVERITIES.join(',')})`)
+      .option('--ignore-unfixed', 'hide vulnerabilities that have no fixed version yet')
+      .option('--exit-code <n>', 'exit with this code when a reported vulnerability remains (CI gate)')
+      .option('--ignorefile <file>', 'ignore file (ids with optional expiry and reason)', '.bulwarkignore')
+      .option('--vex <files...>', 'OpenVEX documents marking findings not affected')
+      .option('--show-suppressed', 'also list findings suppressed by the ignore file or VEX')
+      .option('--db <path>', 'vulnerability database file (default: $BULWARK_DB or the user cache directory)')
+      .option('--skip-db', 'list packages only; do not match vulnerabilities')
+      .option('--cache-dir <dir>', 'cache directory for per-layer results')
+      .option('--no-cache', 'do not read or write the layer cache')
+      .option('--no-progress', 'no progress bar');
+    if (t.kind === 'image') {
+      cmd
+        .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image index (default linux/amd64)')
+        .option('--insecure', 'allow plain HTTP and unverified TLS for the registry')
+        .option('--username <user>', 'registry user name (else ~/.docker/config.json, or anonymous)')
+        .option('--password <password>', 'registry password or token (or $BULWARK_REGISTRY_PASSWORD)');
+    }
+    cmd.addHelpText('after', `\nExamples:\n  ${t.example}`);
+    cmd.action(async (target: string, opts: ScanCliOptions) => runScan(t.kind, target, opts));
+  }
+}
+
+async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): Promise<void> {
+  const format = opts.format as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new ConfigError('--format', `expected one of ${REPORT_FORMATS.join(', ')}, got "${opts.format}"`);
+  const severities = parseSeverities(opts.severity);
+  const exitCode = opts.exitCode === undefined ? undefined : Number.parseInt(opts.exitCode, 10);
+  if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)) throw new ConfigError('--exit-code', 'expected an integer 0-255');
+  if (kind !== 'image' && !existsSync(target)) throw new InputError({ file: target, message: 'no such file or directory' });
+
+  const logger = createLogger();
+  let vdb: VulnDb | undefined;
+  if (!opts.skipDb) {
+    const dbPath = opts.db ?? defaultDbPath();
+    if (!existsSync(dbPath)) {
+      throw new ConfigError('db', `no vulnerability database at ${dbPath}; run \`bulwark db import <mirror-dir>\` or \`bulwark db update\` first, or pass --skip-db to list packages only`);
+    }
+    vdb = VulnDb.open(dbPath, { readonly: true });
+  }
+  const progress = createProgress('scanning', opts.progress !== false && Boolean(process.stderr.isTTY) && !process.env.CI);
+  let report: ScanReport;
+  try {
+    let dbInfo: ScanReport['db'];
+    if (vdb) {
+      const status = vdb.status();
+      const stale = isStale(status, new Date());
+      dbInfo = { path: opts.db ?? defaultDbPath(), stale, ...(status.updatedAt ? { updatedAt: status.updatedAt } : {}) };
+    }
+    report = await scanTarget({
+      kind,
+      target,
+      ...(vdb ? { lookup: vdb } : {}),
+      ...(dbInfo ? { db: dbInfo } : {}),
+      cacheDir: opts.cache === false ? undefined : (opts.cacheDir ?? cacheDir()),
+      ...(opts.platform ? { platform: opts.platform } : {}),
+      insecure: Boolean(opts.insecure),
+      ...(opts.username ? { username: opts.username } : {}),
+      ...((opts.password ?? process.env.BULWARK_REGISTRY_PASSWORD) ? { password: opts.password ?? process.env.BULWARK_REGISTRY_PASSWORD } : {}),
+      ignoreUnfixed: Boolean(opts.ignoreUnfixed),
+      logger,
+      onProgress: (e) => progress.update(e.label, e.done, e.total),
+    });
+  } finally {
+    progress.stop();
+    vdb?.close();
+  }
+  if (report.db?.stale) {
+    report.status.warnings.push(`the vulnerability database is older than 7 days (updated ${report.db.updatedAt ?? 'never'}); run \`bulwark db update\``);
+  }
+  applySuppressionFiles(report, {
+    ...(existsSync(opts.ignorefile ?? '') ? { ignoreFile: opts.ignorefile } : {}),
+    vexFiles: opts.vex ?? [],
+    now: new Date(),
+  });
+  const text = writeReport(format, report, {
+    severities,
+    ignoreUnfixed: Boolean(opts.ignoreUnfixed),
+    showSuppressed: Boolean(opts.showSuppressed),
+    color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  });
+  if (opts.output) writeFileSync(opts.output, text);
+  else process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  for (const w of report.status.warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
+  for (const f of report.status.fileErrors) logger.warn('file skipped', { path: f.path, error: f.error });
+  if (report.status.fileErrors.length > 0) {
+    process.stderr.write(`bulwark: warning: ${report.status.fileErrors.length} file(s) could not be read or parsed (BULWARK_LOG_LEVEL=warn lists them)\n`);
+  }
+  if (exitCode !== undefined) {
+    const code = exitCodeFor(report.vulnerabilities, { exitCode, severities, ignoreUnfixed: Boolean(opts.ignoreUnfixed) });
+    if (code !== 0) throw new CliExit(code);
+  }
+}
+
+function parseSeverities(raw: string | undefined): Severity[] | undefined {
+  if (!raw) return undefined;
+  const out: Severity[] = [];
+  for (const part of raw.split(',')) {
+    const s = part.trim().toLowerCase();
+    if (!isSeverity(s)) throw new ConfigError('--severity', `unknown severity "${part}"; expected ${SEVERITIES.join(', ')}`);
+    out.push(s);
+  }
+  return out;
+}
