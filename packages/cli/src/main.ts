@@ -28,6 +28,13 @@ function allCommands(c: Command): Command[] {
 
 /** Runs the CLI and returns the process exit code: 0 ok, 1 findings gate / internal error, 2 bad input or usage, 3 remote failure. */
 export async function main(argv: string[]): Promise<number> {
+  // A closed pipe (`bulwark ... | head`) ends the output quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -59,7 +59,10 @@ export function registerDbCommands(program: Command): void {
           cacheDir: join(cacheDir(), 'downloads'),
           ...(opts.mirror ? { mirror: opts.mirror } : {}),
           logger: createLogger(),
-          onProgress: (e: { source: string; done: number; total?: number }) => progress.update(e.source, e.done, e.total),
+          onProgress: (e) => {
+            if ('done' in e) progress.update(e.source, e.done, e.total);
+            else progress.update(`${e.source} (downloading)`, 0);
+          },
         });
         progress.stop();
         printSummary(summary, path, opts.json);

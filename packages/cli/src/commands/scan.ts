@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { ConfigError, InputError, SEVERITIES, cacheDir, createLogger, defaultDbPath, isSeverity } from '@bulwark/core';
 import type { ScanReport, Severity, TargetKind } from '@bulwark/core';
 import { VulnDb, isStale } from '@bulwark/vulndb';
-import { REPORT_FORMATS, applySuppressionFiles, exitCodeFor, scanTarget, writeReport } from '@bulwark/scanner';
-import type { ReportFormat } from '@bulwark/scanner';
+import { exitCodeFor, filterFindings, isReportFormat, reportFormats, scanTarget, writeReport } from '@bulwark/scanner';
+import { applySuppressionFiles } from '../suppressions.js';
 import { createProgress } from '../progress.js';
 import { CliExit } from '../exit.js';
 
@@ -28,6 +28,9 @@ interface ScanCliOptions {
   password?: string;
 }
 
+const FORMAT_ALIASES: Record<string, string> = { spdx: 'spdx-json' };
+const FORMAT_NAMES = [...reportFormats.keys(), ...Object.keys(FORMAT_ALIASES)];
+
 const TARGETS: { kind: TargetKind; name: string; arg: string; description: string; example: string }[] = [
   {
     kind: 'image',
@@ -48,7 +51,7 @@ export function registerScanCommands(program: Command): void {
       .command(t.name)
       .description(t.description)
       .argument(t.arg, 'what to scan')
-      .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join(', ')}`, 'table')
+      .option('-f, --format <format>', `output format: ${FORMAT_NAMES.join(', ')}`, 'table')
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option('-s, --severity <list>', `only report these severities (comma-separated: ${SEVERITIES.join(',')})`)
       .option('--ignore-unfixed', 'hide vulnerabilities that have no fixed version yet')
@@ -74,8 +77,8 @@ export function registerScanCommands(program: Command): void {
 }
 
 async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): Promise<void> {
-  const format = opts.format as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) throw new ConfigError('--format', `expected one of ${REPORT_FORMATS.join(', ')}, got "${opts.format}"`);
+  const format = FORMAT_ALIASES[opts.format] ?? opts.format;
+  if (!isReportFormat(format)) throw new ConfigError('--format', `expected one of ${FORMAT_NAMES.join(', ')}, got "${opts.format}"`);
   const severities = parseSeverities(opts.severity);
   const exitCode = opts.exitCode === undefined ? undefined : Number.parseInt(opts.exitCode, 10);
   if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)) throw new ConfigError('--exit-code', 'expected an integer 0-255');
@@ -125,9 +128,10 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
     vexFiles: opts.vex ?? [],
     now: new Date(),
   });
+  const gate = report.vulnerabilities;
+  // Suppressed findings stay in the report (JSON and CycloneDX carry their analysis); writers hide them where they should.
+  report.vulnerabilities = filterFindings(report.vulnerabilities, { ...(severities ? { severities } : {}), ignoreUnfixed: Boolean(opts.ignoreUnfixed), showSuppressed: true });
   const text = writeReport(format, report, {
-    severities,
-    ignoreUnfixed: Boolean(opts.ignoreUnfixed),
     showSuppressed: Boolean(opts.showSuppressed),
     color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   });
@@ -139,7 +143,7 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
     process.stderr.write(`bulwark: warning: ${report.status.fileErrors.length} file(s) could not be read or parsed (BULWARK_LOG_LEVEL=warn lists them)\n`);
   }
   if (exitCode !== undefined) {
-    const code = exitCodeFor(report.vulnerabilities, { exitCode, severities, ignoreUnfixed: Boolean(opts.ignoreUnfixed) });
+    const code = exitCodeFor(gate, { exitCode, ...(severities ? { severities } : {}), ignoreUnfixed: Boolean(opts.ignoreUnfixed) });
     if (code !== 0) throw new CliExit(code);
   }
 }

@@ -1,0 +1,17 @@
+export type { ArtifactLayout, ArtifactSource, EntryHandler, EntryType, LayerDescriptor, LayerEntry, LayerVisitor, OpenOptions } from './types.js';
+export { openDockerArchive } from './docker-archive/docker-archive.js';
+export { openOciLayout } from './oci-layout/oci-layout.js';
+export { openRegistryImage } from './registry/registry.js';
+export type { RegistryOptions } from './registry/registry.js';
+export type { Credentials } from './registry/client.js';
+export { parseImageReference, formatReference } from './registry/reference.js';
+export type { ImageReference } from './registry/reference.js';
+export { openRootfs, openDirectory } from './rootfs/walk.js';
+export type { DirectoryOptions } from './rootfs/walk.js';
+export { detectImageInput } from './detect.js';
+export type { ImageInputKind } from './detect.js';
+export { openImageInput } from './open-image.js';
+export { catalogArtifact } from './runner/catalog-run.js';
+export type { CatalogProgress, CatalogRunOptions, CatalogRunResult, CatalogRunStats } from './runner/catalog-run.js';
+export { applyDistro } from './runner/distro.js';
+export { defaultLayerCacheDir } from './cache/layer-cache.js';

@@ -1,0 +1,58 @@
+import { InputError, err, ok } from '@bulwark/core';
+import type { Package, Result } from '@bulwark/core';
+import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
+import { isRecord } from '../../types.js';
+import { baseName, checkSize, makePackage, parseJsonFile } from '../../util.js';
+
+const ID = 'dotnet/packages-lock';
+const MAX_BYTES = 32 * 1024 * 1024;
+const MAX_DEPTH = 64;
+
+function catalog(file: FileInput): Result<CatalogResult, InputError> {
+  const size = checkSize(file, MAX_BYTES);
+  if (!size.ok) return size;
+  const doc = parseJsonFile(file, MAX_DEPTH);
+  if (!doc.ok) return doc;
+  if (!isRecord(doc.value)) return err(new InputError({ file: file.path, expected: 'a packages.lock.json object' }));
+  const frameworks = doc.value.dependencies;
+  if (!isRecord(frameworks)) return err(new InputError({ file: file.path, field: 'dependencies', expected: 'an object keyed by target framework' }));
+  // The same package is listed once per target framework: one package, every framework in metadata.
+  const byKey = new Map<string, { name: string; version: string; direct: boolean; frameworks: string[] }>();
+  for (const [tfm, deps] of Object.entries(frameworks)) {
+    if (!isRecord(deps)) continue;
+    for (const [name, dep] of Object.entries(deps)) {
+      if (!isRecord(dep) || typeof dep.resolved !== 'string' || dep.resolved === '' || name === '') continue;
+      // "Project" entries are project references of the solution, not NuGet packages.
+      if (dep.type === 'Project') continue;
+      const key = `${name.toLowerCase()}@${dep.resolved}`;
+      const seen = byKey.get(key) ?? { name, version: dep.resolved, direct: false, frameworks: [] };
+      if (dep.type === 'Direct') seen.direct = true;
+      if (!seen.frameworks.includes(tfm)) seen.frameworks.push(tfm);
+      byKey.set(key, seen);
+    }
+  }
+  const packages: Package[] = [...byKey.values()].map((p) =>
+    makePackage({
+      name: p.name,
+      version: p.version,
+      type: 'nuget',
+      ecosystem: 'NuGet',
+      foundBy: ID,
+      path: file.path,
+      layer: file.layer,
+      metadata: { direct: p.direct, targetFrameworks: p.frameworks },
+    }),
+  );
+  return ok({ packages });
+}
+
+/** NuGet lock files (`packages.lock.json`, `RestorePackagesWithLockFile`): resolved versions per target framework. */
+export const packagesLock: Cataloger = {
+  id: ID,
+  version: 1,
+  maxBytes: MAX_BYTES,
+  matches(path) {
+    return baseName(path) === 'packages.lock.json';
+  },
+  catalog,
+};

@@ -1,0 +1,1 @@
+export { scoreCvss, parseCvssVector, type ParsedVector } from './cvss.js';

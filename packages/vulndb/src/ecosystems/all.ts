@@ -1,0 +1,14 @@
+export { alpine } from './alpine/alpine.js';
+export { cran } from './cran/cran.js';
+export { debian } from './debian/debian.js';
+export { go } from './go/go.js';
+export { hackage } from './hackage/hackage.js';
+export { maven } from './maven/maven.js';
+export { npm } from './npm/npm.js';
+export { nuget } from './nuget/nuget.js';
+export { packagist } from './packagist/packagist.js';
+export { pub } from './pub/pub.js';
+export { pypi } from './pypi/pypi.js';
+export { rpm } from './rpm/rpm.js';
+export { rubygems } from './rubygems/rubygems.js';
+export { semver } from './semver/semver.js';

@@ -1,0 +1,13 @@
+export type { VersionError, VersionScheme } from './types.js';
+export { schemes, schemeFor, compareVersions, registryOf } from './registry.js';
+export type { SchemeRegistry } from './registry.js';
+export { runVectors } from './vectors.js';
+export type { VectorReport, VectorTally, VectorFailure } from './vectors.js';
+export { MAX_VERSION_LENGTH } from './shared.js';
+export * from './all.js';
+export { apkVersionMatch, isValidAlpineVersion } from './alpine/alpine.js';
+export { canonicalGoSemver, isValidGoSemver } from './go/go.js';
+export { satisfiesRange, isValidNpmVersion } from './npm/npm.js';
+export type { NpmOptions } from './npm/npm.js';
+export { isValidPypiVersion, normalizePypiVersion } from './pypi/pypi.js';
+export { isValidRubyGemsVersion } from './rubygems/rubygems.js';

@@ -1,0 +1,12 @@
+export { alpineSecdb } from './alpine-secdb/alpine-secdb.js';
+export { cveJson5 } from './cve-json5/cve-json5.js';
+export { debianTrackerJson } from './debian-tracker-json/debian-tracker-json.js';
+export { debianTrackerList } from './debian-tracker-list/debian-tracker-list.js';
+export { epss } from './epss/epss.js';
+export { friendsOfPhp } from './friendsofphp/friendsofphp.js';
+export { kev } from './kev/kev.js';
+export { nodejsSecurityWg } from './nodejs-security-wg/nodejs-security-wg.js';
+export { osv } from './osv/osv.js';
+export { rubysec } from './rubysec/rubysec.js';
+export { ubuntuOsv } from './ubuntu-osv/ubuntu-osv.js';
+export { ubuntuUct } from './ubuntu-uct/ubuntu-uct.js';

@@ -1,0 +1,18 @@
+export type { ImportContext, Source, SourceItem } from './types.js';
+export { sources, sourceFor, registryOf } from './registry.js';
+export * from './all.js';
+export { isKnownEcosystem } from './ecosystems.js';
+export { parseJsonDocument, parseYamlDocument } from './parse.js';
+export { validateOsv, parseOsvJson } from './osv/osv.js';
+export { parseKev, type KevCatalog } from './kev/kev.js';
+export { EpssParser, readEpss, type EpssRow } from './epss/epss.js';
+export { parseCveJson5 } from './cve-json5/cve-json5.js';
+export { parseTrackerList, DEBIAN_LISTS } from './debian-tracker-list/debian-tracker-list.js';
+export { DEBIAN_RELEASES, debianEcosystem } from './debian-tracker-list/releases.js';
+export { parseTrackerJson, TRACKER_JSON } from './debian-tracker-json/debian-tracker-json.js';
+export { parseUct } from './ubuntu-uct/ubuntu-uct.js';
+export { UBUNTU_RELEASES, ubuntuEcosystem } from './ubuntu-uct/releases.js';
+export { parseSecdb, secdbRecords } from './alpine-secdb/alpine-secdb.js';
+export { parseRubysec } from './rubysec/rubysec.js';
+export { parseFriendsOfPhp } from './friendsofphp/friendsofphp.js';
+export { parseNswg, parseNswgFile, nswgEvents } from './nodejs-security-wg/nodejs-security-wg.js';

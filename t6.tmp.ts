@@ -1,0 +1,11 @@
+import { statSync, rmSync } from 'node:fs';
+import { importMirror } from './packages/vulndb/src/store/import.js';
+import { VulnDb } from './packages/vulndb/src/store/vulndb.js';
+rmSync('/tmp/bw-test.db', { force: true }); rmSync('/tmp/bw-test.db-wal', { force: true }); rmSync('/tmp/bw-test.db-shm', { force: true });
+const s = await importMirror('/work/shared/vulndb', '/tmp/bw-test.db');
+for (const x of s.sources) console.log(x.id, x.status, x.written, x.rows, x.durationMs, x.error ?? '', x.warnings.slice(0, 3));
+console.log('total ms', s.durationMs, 'size', statSync('/tmp/bw-test.db').size);
+const s2 = await importMirror('/work/shared/vulndb', '/tmp/bw-test.db');
+console.log('second', s2.durationMs, s2.sources.map((x) => x.status).join(','));
+const db = VulnDb.open('/tmp/bw-test.db', { readonly: true });
+console.log(db.advisoriesFor('Go', 'stdlib').length, db.advisoriesFor('PyPI', 'Django').length, db.advisoriesFor('Debian:11', 'openssl').length, db.kev('CVE-2021-44228'), db.epss('CVE-2021-44228'), db.enrichment('CVE-2024-1762')?.cvss);
