@@ -98,11 +98,40 @@ function printSummary(summary: ImportSummary, path: string, json?: boolean): voi
 }
 
 function formatSummary(summary: ImportSummary): string {
-  return JSON.stringify(summary);
+  const rows = summary.sources
+    .filter((s) => s.status !== 'absent')
+    .map((s) => [s.id, s.status, String(s.written), String(s.kept), String(s.removed), String(s.rows), `${(s.durationMs / 1000).toFixed(1)} s`]);
+  const lines = [table(['source', 'status', 'written', 'kept', 'removed', 'rows', 'time'], rows)];
+  for (const s of summary.sources) {
+    for (const w of s.warnings) lines.push(`warning: ${s.id}: ${w}`);
+    if (s.error) lines.push(`error: ${s.id}: ${s.error}`);
+  }
+  lines.push(`${summary.ok ? 'imported' : 'imported with failures'} in ${(summary.durationMs / 1000).toFixed(1)} s`);
+  return lines.join('\n');
 }
 
 function printStatus(status: DbStatus, path: string): void {
-  process.stdout.write(`database: ${path}\n`);
-  process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+  process.stdout.write(`database: ${path} (schema ${status.schemaVersion}, updated ${status.updatedAt ?? 'never'})\n`);
+  const rows = status.sources.map((s) => [
+    s.id,
+    s.snapshotDate?.slice(0, 10) ?? '-',
+    s.importedAt.slice(0, 19).replace('T', ' '),
+    String(s.advisories),
+    String(s.kev + s.epss + s.cve),
+    Object.entries(s.ecosystems)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([e, n]) => `${e} ${n}`)
+      .join(', ') + (Object.keys(s.ecosystems).length > 4 ? `, +${Object.keys(s.ecosystems).length - 4} more` : ''),
+  ]);
+  process.stdout.write(table(['source', 'data as of', 'imported', 'advisories', 'rows', 'ecosystems (affected entries)'], rows) + '\n');
+  const t = status.totals;
+  process.stdout.write(`total: ${t.advisories} advisories, ${t.kev} KEV, ${t.epss} EPSS, ${t.cve} CVE records\n`);
   if (isStale(status, new Date())) process.stdout.write('warning: the data is older than 7 days; run `bulwark db update`\n');
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -26,6 +26,17 @@ interface ScanCliOptions {
   insecure?: boolean;
   username?: string;
   password?: string;
+  maxLayerBytes?: number;
+  maxTotalBytes?: number;
+  maxFileBytes?: number;
+}
+
+/** Accepts plain byte counts and 512k / 64M / 2G suffixes. */
+function parseBytes(raw: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(raw.trim());
+  if (!m) throw new ConfigError('size', `expected a byte count such as 1048576, 512M or 4G, got "${raw}"`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
 }
 
 const FORMAT_ALIASES: Record<string, string> = { spdx: 'spdx-json' };
@@ -63,7 +74,10 @@ export function registerScanCommands(program: Command): void {
       .option('--skip-db', 'list packages only; do not match vulnerabilities')
       .option('--cache-dir <dir>', 'cache directory for per-layer results')
       .option('--no-cache', 'do not read or write the layer cache')
-      .option('--no-progress', 'no progress bar');
+      .option('--no-progress', 'no progress bar')
+      .option('--max-layer-bytes <n>', 'refuse a layer that decompresses past this many bytes', parseBytes)
+      .option('--max-total-bytes <n>', 'refuse an artifact whose layers decompress past this many bytes in all', parseBytes)
+      .option('--max-file-bytes <n>', 'skip (with a warning) files larger than this that a cataloger would read', parseBytes);
     if (t.kind === 'image') {
       cmd
         .option('--platform <os/arch[/variant]>', 'platform to pick from a multi-platform image index (default linux/amd64)')
@@ -113,6 +127,11 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
       ...(opts.username ? { username: opts.username } : {}),
       ...((opts.password ?? process.env.BULWARK_REGISTRY_PASSWORD) ? { password: opts.password ?? process.env.BULWARK_REGISTRY_PASSWORD } : {}),
       ignoreUnfixed: Boolean(opts.ignoreUnfixed),
+      limits: {
+        ...(opts.maxLayerBytes !== undefined ? { maxLayerBytes: opts.maxLayerBytes } : {}),
+        ...(opts.maxTotalBytes !== undefined ? { maxTotalBytes: opts.maxTotalBytes } : {}),
+        ...(opts.maxFileBytes !== undefined ? { maxFileBytes: opts.maxFileBytes } : {}),
+      },
       logger,
       onProgress: (e) => progress.update(e.label, e.done, e.total),
     });

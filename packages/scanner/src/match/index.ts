@@ -4,4 +4,4 @@ export { rate } from './severity.js';
 export type { Rated, RatingInput } from './severity.js';
 export { memoryLookup } from './memory-lookup.js';
 export type { MemoryLookupData } from './memory-lookup.js';
-export { normalizePackageName } from './names.js';
+

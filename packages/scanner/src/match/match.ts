@@ -9,8 +9,7 @@ import {
   type VulnerabilityFinding,
 } from '@bulwark/core';
 import { rate } from './severity.js';
-import { normalizePackageName } from './names.js';
-import { compareVersions, evaluateAffected, isWithdrawn } from './vulndb.js';
+import { compareVersions, evaluateAffected, isWithdrawn, normalizePackageName } from './vulndb.js';
 
 export interface MatchOptions {
   /** Scan time: a record withdrawn after it still applies (reproducible scans of the past). Default: now. */
@@ -245,8 +244,14 @@ export function compareFindings(a: VulnerabilityFinding, b: VulnerabilityFinding
 export function matchPackages(packages: Package[], lookup: AdvisoryLookup, opts: MatchOptions = {}): MatchResult {
   const findings: VulnerabilityFinding[] = [];
   const warnings = new Set<string>();
+  let unversioned = 0;
   for (const p of packages) {
     const version = matchVersion(p);
+    // No version (a Go "(devel)" main module, a jar without metadata): nothing to compare, as Trivy and Grype do.
+    if (version === '') {
+      unversioned++;
+      continue;
+    }
     const seen = new Set<string>();
     const hits: Hit[] = [];
     for (const name of queryNames(p)) {
@@ -265,5 +270,6 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, opts:
       findings.push(f);
     }
   }
+  if (unversioned > 0) warnings.add(`${unversioned} package(s) without a version were not matched`);
   return { findings: findings.sort(compareFindings), warnings: [...warnings].sort() };
 }

@@ -1,5 +1,5 @@
 import type { Advisory, AdvisoryLookup, CveEnrichment, EpssInfo, KevInfo } from '@bulwark/core';
-import { normalizePackageName } from './names.js';
+import { normalizePackageName } from './vulndb.js';
 
 export interface MemoryLookupData {
   advisories: Advisory[];

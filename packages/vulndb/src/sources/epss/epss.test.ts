@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { InputError, withLimits } from '@bulwark/core';
 import { sharedPath } from '@bulwark/core/testing';
 import { assertRejectsOnlyInputError, assertTotal, mutations, testContext } from '../test-helpers.js';
@@ -38,7 +38,6 @@ describe('epss', () => {
     await assert.rejects(drain(readFileSync(new URL('fixtures/bad-row.csv', import.meta.url)), 'bad-row.csv'), (e) => e instanceof InputError && e.file === 'bad-row.csv' && e.field === 'line 2');
     await assert.rejects(drain(Buffer.from('CVE-2024-0001,0.1,0.2\n'), 'nohead.csv'), (e) => e instanceof InputError && e.file === 'nohead.csv');
     const gz = readFileSync(sharedPath('vulndb/epss/epss_scores-2026-08-16.csv.gz'));
-    const { createGunzip } = await import('node:zlib');
     const truncated = Readable.from([gz.subarray(0, 4096)]).pipe(createGunzip());
     await assert.rejects(
       (async () => {
