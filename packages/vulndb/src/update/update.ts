@@ -8,6 +8,11 @@ import { defaultUpstreams, type Upstream } from './upstreams.js';
 export interface UpdateOptions {
   /** Base URL per source id, replacing the real upstream (mirrors, tests). */
   baseUrls?: Partial<Record<string, string>>;
+  /**
+   * Base URL of an HTTP mirror laid out like a local mirror directory (what `bulwark db import` reads): every file
+   * is fetched from `<mirror>/<mirror path>` instead of its upstream. Files the mirror lacks (404) are skipped.
+   */
+  mirror?: string;
   /** Downloads go to <cacheDir>/mirror, laid out like shared/vulndb; HTTP validators to <cacheDir>/http-cache.json. */
   cacheDir: string;
   fetch?: typeof fetch;
@@ -51,9 +56,10 @@ export async function updateFromUpstream(dbPath: string, opts: UpdateOptions): P
   const usable: string[] = [];
   for (const u of upstreams) {
     const base = (opts.baseUrls?.[u.id] ?? u.baseUrl).replace(/\/+$/, '');
+    const mirrorBase = opts.mirror?.replace(/\/+$/, '');
     let got = 0;
     for (const f of u.files) {
-      const url = `${base}/${f.remote}`;
+      const url = mirrorBase ? `${mirrorBase}/${f.local.split('/').map(encodeURIComponent).join('/')}` : `${base}/${f.remote}`;
       opts.onProgress?.({ source: u.id, phase: 'download', url });
       const { result, cache: entry } = await download(url, join(mirror, f.local), cache[url], dl);
       if (entry) cache[url] = entry;
