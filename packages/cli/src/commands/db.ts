@@ -5,6 +5,7 @@ import { ConfigError, cacheDir, createLogger, defaultDbPath } from '@bulwark/cor
 import { VulnDb, importMirror, isStale, updateFromUpstream } from '@bulwark/vulndb';
 import type { DbStatus, ImportSummary } from '@bulwark/vulndb';
 import { createProgress } from '../progress.js';
+import { CliExit } from '../exit.js';
 
 interface DbOpts {
   db?: string;
@@ -48,9 +49,11 @@ export function registerDbCommands(program: Command): void {
   db.command('update')
     .description('download the feeds from their upstream URLs (or a mirror URL) and import them')
     .option('--db <path>', 'database file')
-    .option('--mirror <url>', 'base URL of an HTTP mirror laid out like the upstream feeds (replaces every upstream URL)')
+    .option('--mirror <url>', 'base URL of an HTTP mirror laid out like a local mirror directory (replaces every upstream URL)')
+    .option('--source <ids...>', 'update only these sources')
     .option('--json', 'print the import summary as JSON')
-    .action(async (opts: DbOpts & { mirror?: string }) => {
+    .addHelpText('after', '\nExamples:\n  bulwark db update\n  bulwark db update --mirror http://mirror.internal/vulndb --source osv kev')
+    .action(async (opts: DbOpts & { mirror?: string; source?: string[] }) => {
       const path = dbPathOf(opts);
       mkdirSync(dirname(path), { recursive: true });
       const progress = createProgress('updating');
@@ -58,6 +61,7 @@ export function registerDbCommands(program: Command): void {
         const summary = await updateFromUpstream(path, {
           cacheDir: join(cacheDir(), 'downloads'),
           ...(opts.mirror ? { mirror: opts.mirror } : {}),
+          ...(opts.source ? { sources: opts.source } : {}),
           logger: createLogger(),
           onProgress: (e) => {
             if ('done' in e) progress.update(e.source, e.done, e.total);
@@ -89,12 +93,16 @@ export function registerDbCommands(program: Command): void {
     });
 }
 
+/** Prints the summary; a feed that failed (its previous data kept) makes the command exit 1. */
 function printSummary(summary: ImportSummary, path: string, json?: boolean): void {
-  if (json) {
-    process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-    return;
+  if (json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  else process.stdout.write(`${formatSummary(summary)}\ndatabase: ${path}\n`);
+  if (!summary.ok) {
+    for (const s of summary.sources.filter((x) => x.status === 'failed')) {
+      process.stderr.write(`bulwark: error: ${s.id}: ${s.error ?? 'import failed'} (its previous data is kept)\n`);
+    }
+    throw new CliExit(1);
   }
-  process.stdout.write(`${formatSummary(summary)}\ndatabase: ${path}\n`);
 }
 
 function formatSummary(summary: ImportSummary): string {

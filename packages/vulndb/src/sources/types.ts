@@ -12,7 +12,7 @@ export type SourceItem =
   | { kind: 'epss'; cve: string; info: EpssInfo }
   | { kind: 'cve'; cve: string; enrichment: CveEnrichment }
   /** Date the upstream data is from (KEV dateReleased, EPSS score_date); else the newest `modified` is used. */
-  | { kind: 'snapshot'; date: string }
+  | { kind: 'snapshot'; date: string | null }
   /** Expected number of items, for progress. */
   | { kind: 'total'; total: number };
 

@@ -158,7 +158,8 @@ async function importSource(
   const insertCve = db.prepare('INSERT OR REPLACE INTO cve_enrichment (cve, data) VALUES (?, ?)');
   const counts: Counts = { advisories: 0, kev: 0, epss: 0, cve: 0, ecosystems: {} };
   const unknownEcosystems = new Map<string, string[]>();
-  let snapshot: string | undefined;
+  // null: the feed says its data carries no date (no fallback to the records' `modified`).
+  let snapshot: string | null | undefined;
   let newestModified = '';
   let total: number | undefined;
   let n = 0;
@@ -265,7 +266,7 @@ async function importSource(
       `INSERT INTO sources (id, version, checksum, files, imported_at, snapshot_date, record_count, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET version = excluded.version, checksum = excluded.checksum, files = excluded.files,
          imported_at = excluded.imported_at, snapshot_date = excluded.snapshot_date, record_count = excluded.record_count, counts = excluded.counts`,
-    ).run(source.id, source.version, checksum, JSON.stringify(files), new Date().toISOString(), snapshot ?? (newestModified || null), counts.advisories + counts.kev + counts.epss + counts.cve, JSON.stringify(counts));
+    ).run(source.id, source.version, checksum, JSON.stringify(files), new Date().toISOString(), snapshot === undefined ? newestModified || null : snapshot, counts.advisories + counts.kev + counts.epss + counts.cve, JSON.stringify(counts));
     db.exec('COMMIT');
     env.opts.onProgress?.({ source: source.id, done: n, ...(total !== undefined ? { total } : {}) });
   } catch (e) {

@@ -25,10 +25,21 @@ export interface DbStatus {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** True when the database was never updated or its last update is older than maxAgeDays. */
-export function isStale(status: Pick<DbStatus, 'updatedAt'>, now: Date = new Date(), maxAgeDays = 7): boolean {
+/**
+ * True when the database was never updated, its last update is older than maxAgeDays, or even its newest data
+ * (the latest snapshot date of any feed) is older than that: importing an old mirror today does not make it fresh.
+ */
+export function isStale(status: Pick<DbStatus, 'updatedAt'> & { sources?: Pick<SourceStatus, 'snapshotDate'>[] }, now: Date = new Date(), maxAgeDays = 7): boolean {
   if (!status.updatedAt) return true;
   const t = Date.parse(status.updatedAt);
-  if (Number.isNaN(t)) return true;
-  return now.getTime() - t > maxAgeDays * DAY_MS;
+  if (Number.isNaN(t) || now.getTime() - t > maxAgeDays * DAY_MS) return true;
+  const snapshots = (status.sources ?? []).map((s) => (s.snapshotDate ? Date.parse(s.snapshotDate) : NaN)).filter((d) => !Number.isNaN(d));
+  return snapshots.length > 0 && now.getTime() - Math.max(...snapshots) > maxAgeDays * DAY_MS;
+}
+
+/** The newest snapshot date of any feed (ISO 8601), or undefined. */
+export function newestSnapshot(status: Pick<DbStatus, 'sources'>): string | undefined {
+  let best: string | undefined;
+  for (const s of status.sources) if (s.snapshotDate && (!best || s.snapshotDate > best)) best = s.snapshotDate;
+  return best;
 }

@@ -78,7 +78,9 @@ describe('store', () => {
       assert.equal(v.epss('CVE-2021-44228'), undefined);
       const st = v.status();
       assert.equal(st.schemaVersion, SCHEMA_VERSION);
-      assert.ok(st.updatedAt && !isStale(st, new Date()));
+      assert.ok(st.updatedAt && !isStale({ updatedAt: st.updatedAt }, new Date()), 'just imported');
+      assert.ok(isStale(st, new Date('2026-11-23T00:00:00Z')), 'but its newest data (2026-08) is months old');
+      assert.equal(st.sources.find((x) => x.id === 'alpine-secdb')?.snapshotDate, undefined, 'secdb carries no date');
       assert.equal(st.totals.kev, 1662);
       const kev = st.sources.find((x) => x.id === 'kev')!;
       assert.equal(kev.snapshotDate, '2026-08-07T16:45:47.064Z');
@@ -165,6 +167,9 @@ describe('store', () => {
     assert.equal(isStale({ updatedAt: '2026-08-19T00:00:00Z' }, now), false);
     assert.equal(isStale({ updatedAt: '2026-08-12T00:00:00Z' }, now), true);
     assert.equal(isStale({ updatedAt: '2026-08-12T00:00:00Z' }, now, 30), false);
+    const fresh = { updatedAt: '2026-08-19T00:00:00Z' };
+    assert.equal(isStale({ ...fresh, sources: [{ snapshotDate: '2026-08-18T00:00:00Z' }, {}] }, now), false);
+    assert.equal(isStale({ ...fresh, sources: [{ snapshotDate: '2026-07-01T00:00:00Z' }, { snapshotDate: '2026-08-01T00:00:00Z' }] }, now), true, 'an old mirror imported today');
   });
 
   it('lookups are fast (prepared statements + LRU)', async () => {

@@ -88,9 +88,10 @@ export const alpineSecdb: Source = {
       fixes.push(...r.value);
       newest = Math.max(newest, (await stat(path)).mtime.getTime());
     }
-    // secdb carries no dates: the newest file's modification time stands for the snapshot.
+    // secdb carries no dates: records take the newest file's modification time as `modified`, but no snapshot
+    // date is claimed (a copied mirror's file times say nothing about the data's age).
     const modified = new Date(newest).toISOString();
-    yield { kind: 'snapshot', date: modified };
+    yield { kind: 'snapshot', date: null };
     for (const record of secdbRecords(fixes, modified)) yield { kind: 'advisory', record };
   },
 };

@@ -85,11 +85,12 @@ export const debianTrackerJson: Source = {
 
     for (const rel of files) {
       const path = join(dir, rel);
-      // The JSON carries no dates: the file's modification time stands for the snapshot.
+      // The JSON carries no dates: records take the file's modification time as `modified`; no snapshot date is
+      // claimed, since a copied mirror's file times say nothing about the data's age.
       const modified = (await stat(path)).mtime.toISOString();
       const r = parseTrackerJson(await readFile(path), path, ctx.limits, modified);
       if (!r.ok) throw r.error;
-      yield { kind: 'snapshot', date: modified };
+      yield { kind: 'snapshot', date: null };
       yield { kind: 'total', total: r.value.records.length };
       for (const record of r.value.records) yield { kind: 'advisory', record };
     }

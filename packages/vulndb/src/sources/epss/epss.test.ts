@@ -22,7 +22,7 @@ describe('epss', () => {
     const dir = sharedPath('vulndb');
     let rows = 0;
     let first: SourceItem | undefined;
-    let snapshot: string | undefined;
+    let snapshot: string | null | undefined;
     for await (const it of epss.read(dir, await epss.locate(dir), testContext())) {
       if (it.kind === 'epss') {
         rows++;

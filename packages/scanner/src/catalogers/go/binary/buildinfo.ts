@@ -2,6 +2,8 @@ import { InputError, err, ok } from '@bulwark/core';
 import type { Result } from '@bulwark/core';
 import { PF_W, PF_X, PT_LOAD, findSection, isElf, parseElf, readVirtual, sectionData } from '../../binary/elf.js';
 import type { ElfFile } from '../../binary/elf.js';
+import { openUpx } from '../../binary/upx/upx.js';
+import type { UpxImage } from '../../binary/upx/upx.js';
 
 /** A module line of Go build info (`mod`, `dep`) with its `=>` replacement. */
 export interface GoModule {
@@ -21,6 +23,8 @@ export interface GoBuildInfo {
   main?: GoModule;
   deps: GoModule[];
   settings: { key: string; value: string }[];
+  /** Set when the build info was read from inside a packed executable ("upx"). */
+  packer?: 'upx';
 }
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
@@ -42,7 +46,9 @@ export function readGoBuildInfo(data: Buffer, file: string): Result<GoBuildInfo 
   if (isElf(data)) {
     const elf = parseElf(data, file);
     if (!elf.ok) return elf;
-    return fromElf(elf.value);
+    const found = fromElf(elf.value);
+    if (!found.ok || found.value) return found;
+    return fromUpx(data, file);
   }
   if (!looksLikePeOrMachO(data)) return ok(undefined);
   for (let at = data.indexOf(MAGIC); at >= 0; at = data.indexOf(MAGIC, at + 1)) {
@@ -76,13 +82,71 @@ function fromElf(elf: ElfFile): Result<GoBuildInfo | undefined, InputError> {
   }
   for (let at = 0; at + 32 <= region.length; at += ALIGN) {
     if (region[at] === 0xff && region.subarray(at, at + MAGIC.length).equals(MAGIC)) {
-      return decodeHeader(region.subarray(at), elf.file, elf);
+      return decodeHeader(region.subarray(at), elf.file, (addr, len) => readVirtual(elf, addr, len));
     }
   }
   return ok(undefined);
 }
 
-function decodeHeader(h: Buffer, file: string, elf: ElfFile | undefined): Result<GoBuildInfo | undefined, InputError> {
+/**
+ * A UPX-packed ELF hides the sections; unpack lazily and search the original program's first writable
+ * non-executable segment, as debug/buildinfo does for stripped binaries. Only the blocks read are decompressed.
+ */
+function fromUpx(data: Buffer, file: string): Result<GoBuildInfo | undefined, InputError> {
+  const opened = openUpx(data, file);
+  if (!opened.ok) return opened;
+  const image = opened.value;
+  if (!image) return ok(undefined);
+  const seg = image.programs.find((p) => p.type === PT_LOAD && (p.flags & (PF_X | PF_W)) === PF_W);
+  if (!seg) return ok(undefined);
+  const read = image.read(seg.offset, Math.min(seg.filesz, SEARCH_BYTES));
+  if (!read.ok) return read;
+  const region = read.value ?? Buffer.alloc(0);
+  for (let at = 0; at + 32 <= region.length; at += ALIGN) {
+    if (region[at] !== 0xff || !region.subarray(at, at + MAGIC.length).equals(MAGIC)) continue;
+    const blob = inlineBlob(image, seg.offset + at, seg.filesz - at);
+    if (!blob.ok) return blob;
+    if (!blob.value) return ok(undefined);
+    const info = decodeHeader(blob.value, file, (addr, len) => {
+      const r = image.readVirtual(addr, len);
+      return r.ok ? r.value : undefined;
+    });
+    if (info.ok && info.value) info.value.packer = 'upx';
+    return info;
+  }
+  return ok(undefined);
+}
+
+/** The build info header and, for the inline format, both strings after it: read as far as the lengths say. */
+function inlineBlob(image: UpxImage, offset: number, max: number): Result<Buffer | undefined, InputError> {
+  const cap = Math.min(max, 32 + 2 * (10 + MAX_STRING));
+  let len = Math.min(cap, SEARCH_BYTES);
+  for (;;) {
+    const r = image.read(offset, len);
+    if (!r.ok || !r.value || len >= cap) return r;
+    const b = r.value;
+    if ((b[15] & FLAG_INLINE) === 0) return r;
+    const v = varint(b, 32);
+    const m = v && v.value <= MAX_STRING ? varint(b, v.next + v.value) : undefined;
+    const need = m ? m.next + m.value : 2 * len;
+    if (need <= len) return r;
+    len = Math.min(cap, need);
+  }
+}
+
+function varint(b: Buffer, off: number): { value: number; next: number } | undefined {
+  let value = 0;
+  let shift = 0;
+  for (let i = off; i < b.length && shift <= 28; i++, shift += 7) {
+    value += (b[i] & 0x7f) * 2 ** shift;
+    if ((b[i] & 0x80) === 0) return { value, next: i + 1 };
+  }
+  return undefined;
+}
+
+type VirtualReader = (addr: number, length: number) => Buffer | undefined;
+
+function decodeHeader(h: Buffer, file: string, readAt: VirtualReader | undefined): Result<GoBuildInfo | undefined, InputError> {
   const ptrSize = h[14];
   const flags = h[15];
   let version: string | undefined;
@@ -96,7 +160,7 @@ function decodeHeader(h: Buffer, file: string, elf: ElfFile | undefined): Result
     mod = m.bytes;
   } else {
     // Before Go 1.18: two pointers to Go string headers {data pointer, length} elsewhere in the image.
-    if (!elf) return ok(undefined);
+    if (!readAt) return ok(undefined);
     if (ptrSize !== 4 && ptrSize !== 8) return err(new InputError({ file, field: '.go.buildinfo pointer size', expected: '4 or 8' }));
     const big = (flags & FLAG_BIG_ENDIAN) !== 0;
     const readPtr = (b: Buffer, off: number): number | undefined => {
@@ -108,12 +172,12 @@ function decodeHeader(h: Buffer, file: string, elf: ElfFile | undefined): Result
     const readGoString = (ptrAt: number): Buffer | undefined => {
       const hdrAddr = readPtr(h, ptrAt);
       if (hdrAddr === undefined) return undefined;
-      const hdr = readVirtual(elf, hdrAddr, ptrSize * 2);
+      const hdr = readAt(hdrAddr, ptrSize * 2);
       if (!hdr) return undefined;
       const dataAddr = readPtr(hdr, 0);
       const len = readPtr(hdr, ptrSize);
       if (dataAddr === undefined || len === undefined || len > MAX_STRING) return undefined;
-      return readVirtual(elf, dataAddr, len);
+      return readAt(dataAddr, len);
     };
     version = readGoString(16)?.toString('utf8');
     if (version === undefined) return err(new InputError({ file, field: '.go.buildinfo version pointer', expected: 'a pointer to a Go string inside a loaded segment' }));

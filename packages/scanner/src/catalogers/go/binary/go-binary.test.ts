@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { writeElf } from '../../binary/elf-writer.js';
 import { assertGolden, catalogErr, catalogOk, fuzzCataloger, labImageFiles, localFile } from '../../test-kit.js';
+import { originalElf, packUpx } from '../../binary/upx/upx-writer.js';
+import { ensureTrivy } from '../../../../../../scripts/peers/trivy.js';
 import { readGoBuildInfo } from './buildinfo.js';
 import { goBinary, stdlibVersion } from './go-binary.js';
 
@@ -209,4 +211,89 @@ test('real: Debian fzf and shfmt from the lab image give stdlib 1.19.8 and their
   assert.deepEqual(fzf.map((p) => [p.name, p.version, p.metadata?.packagePath]), [['stdlib', '1.19.8', 'github.com/junegunn/fzf']]);
   assert.deepEqual(shfmt.map((p) => [p.name, p.version, p.metadata?.packagePath]), [['stdlib', '1.19.8', 'mvdan.cc/sh/v3/cmd/shfmt']]);
   assert.equal(catalogOk(goBinary, '/usr/bin/python3.11', files.get('/usr/bin/python3.11')!).packages.length, 0, 'a C binary is not Go');
+});
+
+/** kubectl's real build info in the data segment of a small program, packed in UPX's layout (stored blocks). */
+function packedKubectl(blockSize = 1024): Buffer {
+  return packUpx(
+    originalElf({
+      segments: [
+        { flags: 5, vaddr: 0x401000, data: Buffer.alloc(2000, 0x90) },
+        { flags: 4, vaddr: 0x1d25000, data: Buffer.from('rodata '.repeat(50)) },
+        { flags: 6, vaddr: 0x39cd000, data: Buffer.concat([kubectlBlob, Buffer.alloc(300)]) },
+      ],
+    }),
+    { blockSize },
+  );
+}
+
+test('UPX-packed: build info found in the unpacked data segment, packages marked packer "upx"', () => {
+  const unpacked = catalogOk(goBinary, '/usr/bin/kubectl', kubectlElf).packages;
+  for (const blockSize of [1024, 0x40000]) {
+    const packed = catalogOk(goBinary, '/usr/bin/kubectl', packedKubectl(blockSize)).packages;
+    assert.equal(packed.length, 84);
+    assert.ok(packed.every((p) => p.metadata?.packer === 'upx'));
+    assert.deepEqual(packed.map(({ metadata, ...p }) => ({ ...p, metadata: { ...metadata, packer: undefined } })), unpacked.map((p) => ({ ...p, metadata: { ...p.metadata, packer: undefined } })));
+  }
+  assert.equal(goBinary.version, 2, 'output changed: version bumped');
+});
+
+test('UPX-packed pre-1.18 pointer format: strings read through the unpacked read-only segment', () => {
+  const roAddr = 0x600000;
+  const version = Buffer.from('go1.17.13');
+  const mod = Buffer.concat([modStart, Buffer.from(REPLACED), modEnd]);
+  const hdrs = Buffer.alloc(32);
+  hdrs.writeBigUInt64LE(BigInt(roAddr + 32), 0);
+  hdrs.writeBigUInt64LE(BigInt(version.length), 8);
+  hdrs.writeBigUInt64LE(BigInt(roAddr + 32 + version.length), 16);
+  hdrs.writeBigUInt64LE(BigInt(mod.length), 24);
+  const header = Buffer.alloc(32);
+  Buffer.from('\xff Go buildinf:', 'latin1').copy(header);
+  header[14] = 8;
+  header.writeBigUInt64LE(BigInt(roAddr), 16);
+  header.writeBigUInt64LE(BigInt(roAddr + 16), 24);
+  const elf = originalElf({
+    segments: [
+      { flags: 5, vaddr: 0x401000, data: Buffer.alloc(500, 0xcc) },
+      { flags: 4, vaddr: roAddr, data: Buffer.concat([hdrs, version, mod]) },
+      { flags: 6, vaddr: 0x800000, data: header },
+    ],
+  });
+  const packages = catalogOk(goBinary, '/app', packUpx(elf, { blockSize: 256 })).packages;
+  assert.equal(packages[1].version, '1.17.13');
+  assertReplaced(packages);
+});
+
+test('UPX-packed hostile siblings: corrupt packed data is an InputError, a packed non-Go program gives nothing', () => {
+  const good = packedKubectl();
+  const corrupt = Buffer.from(good);
+  corrupt.writeUInt32LE(0xffff, 64 + 12 + 8); // p_blocksize no longer fits the file
+  let sum = 0;
+  for (let i = 4; i < 31; i++) sum += corrupt[corrupt.length - 36 + i];
+  corrupt[corrupt.length - 36 + 31] = sum % 251;
+  assert.match(catalogErr(goBinary, '/bin/k', corrupt).message, /p_blocksize/);
+  const c = packUpx(originalElf({ segments: [{ flags: 5, vaddr: 0x401000, data: Buffer.alloc(100, 1) }, { flags: 6, vaddr: 0x600000, data: Buffer.alloc(100) }] }));
+  assert.equal(catalogOk(goBinary, '/bin/c', c).packages.length, 0);
+  const f = fuzzCataloger(goBinary, '/bin/k', good, 300, 21);
+  assert.ok(f.ok > 0 && f.errors > 0, JSON.stringify(f));
+});
+
+test('real: the UPX-packed Trivy build (Go 1.25.4, 355 modules) is read without unpacking all of it', (t) => {
+  const data = readFileSync(ensureTrivy());
+  const started = performance.now();
+  const { packages } = catalogOk(goBinary, '/usr/local/bin/trivy', data, 0o755);
+  const ms = performance.now() - started;
+  t.diagnostic(`trivy ${data.length} bytes (UPX 5.02, LZMA): ${packages.length} packages in ${ms.toFixed(0)} ms`);
+  assert.equal(packages.length, 357, 'main module, stdlib and 355 dependencies');
+  const [main, std] = packages;
+  assert.deepEqual([main.name, main.version, main.metadata?.rawVersion], ['trivy-cdxgen', '', '(devel)']);
+  assert.deepEqual([std.name, std.version, std.purl], ['stdlib', '1.25.4', 'pkg:golang/stdlib@v1.25.4']);
+  const has = (name: string, version: string): void => assert.ok(packages.some((p) => p.name === name && p.version === version), `${name}@${version}`);
+  has('github.com/aquasecurity/trivy', 'v0.44.1');
+  has('github.com/aquasecurity/trivy-db', 'v0.0.0-20230823084507-315928e846ff');
+  has('github.com/google/go-containerregistry', 'v0.16.1');
+  has('github.com/spf13/cobra', 'v1.7.0');
+  assert.ok(packages.every((p) => p.metadata?.packer === 'upx' && p.metadata?.goVersion === 'go1.25.4'));
+  assert.equal((main.metadata?.buildSettings as Record<string, string>)['vcs.revision'], '349d1721988a499679650716cd97bfc85487f143');
+  assert.ok(ms < 2000, `${ms} ms`);
 });

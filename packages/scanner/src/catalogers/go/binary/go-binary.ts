@@ -28,7 +28,7 @@ export function goPurlParts(path: string): { namespace?: string; name: string } 
 /** The packages a Go binary's build info describes: main module, stdlib, then every dependency. */
 export function goBuildInfoPackages(info: GoBuildInfo, file: Pick<FileInput, 'path' | 'layer'>): Package[] {
   const out: Package[] = [];
-  const common = { goVersion: info.goVersion };
+  const common = { goVersion: info.goVersion, ...(info.packer ? { packer: info.packer } : {}) };
   const module = (m: GoModule, extra: Record<string, unknown>): Package => {
     const meta: Record<string, unknown> = { ...common, ...extra };
     let path = m.path;
@@ -81,7 +81,8 @@ export function goBuildInfoPackages(info: GoBuildInfo, file: Pick<FileInput, 'pa
 
 export const goBinary: Cataloger = {
   id: ID,
-  version: 1,
+  // 2: build info read from UPX-packed executables (metadata.packer).
+  version: 2,
   maxBytes: 512 * MiB,
   matches(path, info) {
     if (info.size < 64 || info.size > 512 * MiB) return false;

@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import { LimitError } from '@bulwark/core';
 import { writeElf } from '../../binary/elf-writer.js';
 import { assertGolden, catalogErr, catalogOk, fuzzCataloger, labImageFiles } from '../../test-kit.js';
+import { originalElf, packUpx } from '../../binary/upx/upx-writer.js';
 import { rustAuditable } from './auditable.js';
 
 const fx = (name: string): string => new URL(`fixtures/${name}`, import.meta.url).pathname;
@@ -67,4 +68,32 @@ test('matches executables and shared objects of plausible size', () => {
 test('fuzz: mutated auditable ELF never throws', () => {
   const r = fuzzCataloger(rustAuditable, '/f', auditableElf(hello), 600, 5);
   assert.ok(r.ok > 0 && r.errors > 0, JSON.stringify(r));
+});
+
+/** A packed auditable program: `.dep-v0` is a non-allocated section, kept by UPX in the gap after the segments. */
+function packedAuditable(json: Buffer | string, bits: 32 | 64 = 64): Buffer {
+  return packUpx(
+    originalElf({
+      bits,
+      segments: [
+        { flags: 5, vaddr: 0x401000, data: Buffer.alloc(700, 0xc3) },
+        { flags: 6, vaddr: 0x600000, data: Buffer.alloc(100, 1) },
+      ],
+      sections: [{ name: '.dep-v0', data: deflateSync(json, { level: 9 }) }],
+    }),
+    { blockSize: 512 },
+  );
+}
+
+test('UPX-packed: .dep-v0 read from the unpacked gap after the segments, packages marked packer "upx"', () => {
+  const plain = catalogOk(rustAuditable, '/usr/local/bin/hello', auditableElf(hello)).packages;
+  for (const bits of [64, 32] as const) {
+    const packed = catalogOk(rustAuditable, '/usr/local/bin/hello', packedAuditable(hello, bits)).packages;
+    assert.deepEqual(packed, plain.map((p) => ({ ...p, metadata: { ...p.metadata, packer: 'upx' } })));
+  }
+  assert.equal(rustAuditable.version, 2);
+  const noSection = packUpx(originalElf({ segments: [{ flags: 5, vaddr: 0x401000, data: Buffer.alloc(300, 0xc3) }] }));
+  assert.equal(catalogOk(rustAuditable, '/bin/x', noSection).packages.length, 0, 'packed without .dep-v0: nothing');
+  const f = fuzzCataloger(rustAuditable, '/bin/h', packedAuditable(hello), 300, 31, 0o755);
+  assert.ok(f.ok > 0 && f.errors > 0, JSON.stringify(f));
 });

@@ -5,6 +5,7 @@ import type { Cataloger } from '../../types.js';
 import { isRecord } from '../../types.js';
 import { makePackage, parseJsonFile } from '../../util.js';
 import { findSection, isElf, parseElf, sectionData } from '../../binary/elf.js';
+import { openUpx, readUpxSection } from '../../binary/upx/upx.js';
 
 const ID = 'rust/auditable';
 const MiB = 1024 * 1024;
@@ -19,7 +20,8 @@ const SECTION = '.dep-v0';
  */
 export const rustAuditable: Cataloger = {
   id: ID,
-  version: 1,
+  // 2: `.dep-v0` read from UPX-packed executables (metadata.packer).
+  version: 2,
   maxBytes: 512 * MiB,
   matches(path, info) {
     return info.size >= 64 && info.size <= 512 * MiB && ((info.mode & 0o111) !== 0 || path.endsWith('.so'));
@@ -29,9 +31,9 @@ export const rustAuditable: Cataloger = {
     const elf = parseElf(file.content, file.path);
     if (!elf.ok) return elf;
     const sec = findSection(elf.value, SECTION);
-    if (!sec) return ok({ packages: [] });
-    const raw = sectionData(elf.value, sec);
+    const raw = sec ? sectionData(elf.value, sec) : packedSection(file.content, file.path);
     if (!raw.ok) return raw;
+    if (!raw.value) return ok({ packages: [] });
     let json: Buffer;
     try {
       json = inflateSync(raw.value, { maxOutputLength: MAX_JSON });
@@ -41,9 +43,18 @@ export const rustAuditable: Cataloger = {
     }
     const doc = parseJsonFile({ ...file, content: json }, 16);
     if (!doc.ok) return doc;
-    return auditPackages(doc.value, file.path, file.layer);
+    const found = auditPackages(doc.value, file.path, file.layer);
+    if (found.ok && !sec) for (const p of found.value.packages) p.metadata = { ...p.metadata, packer: 'upx' };
+    return found;
   },
 };
+
+/** A UPX-packed ELF keeps the section header table and `.dep-v0` in the gap after the last segment: unpack just those. */
+function packedSection(data: Buffer, path: string): Result<Buffer | undefined, InputError> {
+  const image = openUpx(data, path);
+  if (!image.ok) return image;
+  return image.value ? readUpxSection(image.value, SECTION) : ok(undefined);
+}
 
 function auditPackages(doc: unknown, path: string, layer: Parameters<typeof makePackage>[0]['layer']): Result<{ packages: Package[] }, InputError> {
   const bad = (field: string, expected: string): Result<never, InputError> => err(new InputError({ file: path, field: `${SECTION} ${field}`, expected }));
