@@ -155,7 +155,7 @@ async function importSource(
   const insertAlias = db.prepare('INSERT OR IGNORE INTO aliases (alias, advisory) VALUES (?, ?)');
   const insertKev = db.prepare('INSERT OR REPLACE INTO kev (cve, date_added, due_date, ransomware, required_action) VALUES (?, ?, ?, ?, ?)');
   const insertEpss = db.prepare('INSERT OR REPLACE INTO epss (cve, score, percentile) VALUES (?, ?, ?)');
-  const insertCve = db.prepare('INSERT OR REPLACE INTO cve_enrichment (cve, data) VALUES (?, ?)');
+  const insertCve = db.prepare('INSERT OR REPLACE INTO cve_enrichment_by_source (cve, source, data) VALUES (?, ?, ?)');
   const counts: Counts = { advisories: 0, kev: 0, epss: 0, cve: 0, ecosystems: {} };
   const unknownEcosystems = new Map<string, string[]>();
   // null: the feed says its data carries no date (no fallback to the records' `modified`).
@@ -219,7 +219,7 @@ async function importSource(
     // Enrichment tables are replaced whole: a re-import of KEV/EPSS/CVE is the new truth.
     if (source.id === 'kev') db.exec('DELETE FROM kev');
     if (source.id === 'epss') db.exec('DELETE FROM epss');
-    if (source.id === 'cve-json5') db.exec('DELETE FROM cve_enrichment');
+    db.prepare('DELETE FROM cve_enrichment_by_source WHERE source = ?').run(source.id);
     for await (const item of source.read(dir, files, ctx)) {
       n++;
       env.opts.onItem?.(source.id, n);
@@ -238,7 +238,7 @@ async function importSource(
           result.rows++;
           break;
         case 'cve':
-          insertCve.run(item.cve, encodeJson(item.enrichment));
+          insertCve.run(item.cve, source.id, encodeJson(item.enrichment));
           counts.cve++;
           result.rows++;
           break;

@@ -60,6 +60,21 @@ CREATE TABLE meta (
 );
 `,
   },
+  {
+    // CVE enrichment from several feeds (CVE JSON 5 first, NVD vectors from Ubuntu's tracker for older CVEs), one row
+    // per (cve, source), merged on lookup; each feed replaces only its own rows.
+    version: 2,
+    sql: `
+CREATE TABLE cve_enrichment_by_source (
+  cve TEXT NOT NULL,
+  source TEXT NOT NULL,
+  data BLOB NOT NULL              -- CveEnrichment JSON, raw-deflated
+  , PRIMARY KEY (cve, source)
+) WITHOUT ROWID;
+INSERT INTO cve_enrichment_by_source (cve, source, data) SELECT cve, 'cve-json5', data FROM cve_enrichment;
+DROP TABLE cve_enrichment;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -10,6 +10,7 @@ import { importMirror } from './import.js';
 import { normalizeEcosystem, normalizePackageName } from './names.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { isStale } from './status.js';
+import { MIGRATIONS } from './schema.js';
 import { VulnDb } from './vulndb.js';
 
 /** A small mirror built from real files of shared/vulndb. */
@@ -153,11 +154,27 @@ describe('store', () => {
     const path = join(tempDir(), 'm.db');
     VulnDb.open(path).close();
     const raw = new Database(path);
-    assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }]);
+    assert.deepEqual(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), MIGRATIONS.map((m) => ({ version: m.version })));
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     raw.prepare('INSERT INTO schema_migrations VALUES (99, ?)').run(new Date().toISOString());
     raw.close();
     assert.throws(() => VulnDb.open(path), /schema version 99 is newer/);
+  });
+
+  it('migrates a version-1 database in place, keeping its CVE enrichment', () => {
+    const path = join(tempDir(), 'v1.db');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    raw.exec(MIGRATIONS[0]!.sql);
+    raw.prepare('INSERT INTO schema_migrations VALUES (1, ?)').run(new Date().toISOString());
+    raw.prepare('INSERT INTO cve_enrichment (cve, data) VALUES (?, ?)').run('CVE-2024-0001', JSON.stringify({ cvss: [], title: 'kept' }));
+    raw.close();
+    const v = VulnDb.open(path);
+    try {
+      assert.equal(v.enrichment('CVE-2024-0001')?.title, 'kept');
+    } finally {
+      v.close();
+    }
     assert.throws(() => VulnDb.open(join(tempDir(), 'missing.db'), { readonly: true }), (e) => e instanceof ConfigError && /bulwark db import/.test(e.message));
   });
 

@@ -52,7 +52,7 @@ export class VulnDb implements AdvisoryLookup {
       ),
       kev: db.prepare('SELECT date_added, due_date, ransomware, required_action FROM kev WHERE cve = ?'),
       epss: db.prepare('SELECT score, percentile FROM epss WHERE cve = ?'),
-      enrichment: db.prepare('SELECT data FROM cve_enrichment WHERE cve = ?'),
+      enrichment: db.prepare("SELECT data FROM cve_enrichment_by_source WHERE cve = ? ORDER BY source = 'cve-json5' DESC, source"),
       byAlias: db.prepare(
         `SELECT a.rowid AS rowid, a.source AS source, a.feed AS feed, a.record AS record
            FROM advisories a WHERE a.id = ?1 AND a.withdrawn IS NULL
@@ -136,9 +136,25 @@ export class VulnDb implements AdvisoryLookup {
     return { score: r.score, percentile: r.percentile, ...(this.epssDate ? { date: this.epssDate } : {}) };
   }
 
+  /** CVE enrichment merged over feeds: CVSS scores from all (one per vector and source), text from the first that has it. */
   enrichment(cve: string): CveEnrichment | undefined {
-    const r = this.stmts.enrichment.get(cve);
-    return r ? decodeJson<CveEnrichment>(r.data) : undefined;
+    const rows = this.stmts.enrichment.all(cve);
+    if (rows.length === 0) return undefined;
+    const parts = rows.map((r) => decodeJson<CveEnrichment>(r.data));
+    const merged: CveEnrichment = { ...parts[0]!, cvss: [] };
+    const seen = new Set<string>();
+    for (const p of parts) {
+      for (const c of p.cvss) {
+        const key = `${c.vector}\0${c.source}`;
+        if (!seen.has(key)) merged.cvss.push(c);
+        seen.add(key);
+      }
+      merged.title ??= p.title;
+      merged.description ??= p.description;
+      merged.cwes ??= p.cwes;
+      merged.published ??= p.published;
+    }
+    return merged;
   }
 
   /** Forgets cached lookups (after this connection imported data). */
@@ -176,7 +192,7 @@ export class VulnDb implements AdvisoryLookup {
       schemaVersion: schemaVersion(this.db),
       ...(updated ? { updatedAt: updated.value } : {}),
       sources,
-      totals: { advisories: count('advisories'), kev: count('kev'), epss: count('epss'), cve: count('cve_enrichment') },
+      totals: { advisories: count('advisories'), kev: count('kev'), epss: count('epss'), cve: count('cve_enrichment_by_source') },
     };
   }
 

@@ -4,6 +4,7 @@ import { listFiles, tarGzEntries } from '../archive.js';
 import { isoDate } from '../parse.js';
 import type { Source, SourceItem } from '../types.js';
 import { ubuntuEcosystem } from './releases.js';
+import { scoreCvss } from '../../cvss/index.js';
 
 const UNFIXED = new Set(['needed', 'deferred', 'needs-triage', 'pending']);
 const EXCLUDED = new Set(['not-affected', 'DNE', 'ignored']);
@@ -108,6 +109,11 @@ export function parseUct(text: string, file: string, limits: Limits, modified: s
   if (details) record.details = details;
   const priority = priorityOf(fields.get('Priority'));
   if (priority) record.severity = [{ type: 'Ubuntu', score: priority }];
+  // "CVSS:" lists vectors by who gave them ("nvd: CVSS:3.1/AV:N/..."); NVD's are the only CVSS many older CVEs have here.
+  for (const line of (fields.get('CVSS') ?? '').split('\n')) {
+    const m = /^\s*([\w-]+):\s*(CVSS:(3\.[01]|4\.0)\/\S+)/.exec(line);
+    if (m) (record.severity ??= []).push({ type: m[3] === '4.0' ? 'CVSS_V4' : 'CVSS_V3', score: m[2]! });
+  }
   for (const ref of (fields.get('References') ?? '').split('\n')) {
     const url = ref.trim();
     if (/^https?:\/\//.test(url)) record.references!.push({ type: 'WEB', url });
@@ -119,7 +125,7 @@ const isCveFile = (name: string): boolean => /(^|\/)(active|retired|ignored)\/CV
 
 export const ubuntuUct: Source = {
   id: 'ubuntu-uct',
-  version: 1,
+  version: 2,
   locate: (dir) => listFiles(dir, 'ubuntu', (rel) => /^ubuntu\/ubuntu-cve-tracker\.tar\.gz$/.test(rel)),
   async *read(dir, files, ctx): AsyncGenerator<SourceItem> {
     const stats: UctStats = { unknownStatus: 0, releasedWithoutVersion: 0 };
@@ -129,7 +135,12 @@ export const ubuntuUct: Source = {
         const file = `${path}!${e.name}`;
         const r = parseUct(e.data.toString('utf8'), file, ctx.limits, e.mtime && e.mtime.getTime() > 0 ? e.mtime.toISOString() : undefined, stats);
         if (!r.ok) ctx.warn(`skipped UCT file: ${r.error.message}`, { file });
-        else if (r.value) yield { kind: 'advisory', record: r.value };
+        else if (r.value) {
+          yield { kind: 'advisory', record: r.value };
+          const cve = r.value.aliases?.find((a) => a.startsWith('CVE-'));
+          const cvss = (r.value.severity ?? []).flatMap((sv) => (sv.type.startsWith('CVSS_') ? [scoreCvss(sv.score, 'nvd')] : [])).filter((c) => c !== undefined);
+          if (cve && cvss.length > 0) yield { kind: 'cve', cve, enrichment: { cvss, ...(r.value.details ? { description: r.value.details } : {}) } };
+        }
       }
     }
     if (stats.unknownStatus + stats.releasedWithoutVersion > 0) ctx.warn('UCT lines skipped', { ...stats });
