@@ -185,3 +185,32 @@ export interface ScanReport {
   status: ScanStatus;
   db?: DbInfo;
 }
+
+/** Where a configuration finding points: 1-based inclusive lines. */
+export interface SourceRange {
+  startLine: number;
+  endLine: number;
+}
+
+/** A compliance framework control a rule maps to: `{ framework: 'cis-kubernetes-1.9', control: '5.2.2' }`. */
+export interface FrameworkControl {
+  framework: string;
+  control: string;
+}
+
+/** A misconfiguration found in a file (Kubernetes manifest, Dockerfile, Terraform, CloudFormation, compose). */
+export interface ConfigFinding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** Equivalent ids of peers (Trivy KSV/AVD, Checkov CKV, Kubescape C-xxxx, Hadolint DLxxxx...). */
+  aliases: string[];
+  file: string;
+  range: SourceRange;
+  /** The resource the finding is about: "Deployment/prod/web", "aws_s3_bucket.logs", "stage builder". */
+  resource?: string;
+  message: string;
+  frameworks: FrameworkControl[];
+  /** True when `--fix` can correct it mechanically. */
+  fixable: boolean;
+}

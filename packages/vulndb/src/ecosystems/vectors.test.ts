@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { sharedPath } from '@bulwark/core/testing';
 import { runVectors } from './vectors.js';
+import { compareVersions } from './registry.js';
 
 /**
  * Records in the shared corpus whose label contradicts the upstream source they cite. Each was checked by hand;
@@ -65,3 +67,23 @@ test('runVectors reports failures with line numbers, honours the filter, and sur
   const onlyGo = runVectors(lines, { ecosystem: 'Go' });
   assert.deepEqual(Object.keys(onlyGo), ['Go']);
 });
+
+test('the documented corpus defects are wrong by dpkg itself, the reference the records were taken from', { skip: !hasDpkg() && 'dpkg is not installed here' }, () => {
+  const records = readFileSync(sharedPath('corpus', 'versions', 'vectors.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { id: string; a: string; op: string; b: string })
+    .filter((r) => CORPUS_DEFECTS[r.id]);
+  assert.equal(records.length, Object.keys(CORPUS_DEFECTS).length);
+  for (const r of records) {
+    assert.equal(r.op, '=', `${r.id} claims equality`);
+    const dpkgSaysEqual = spawnSync('dpkg', ['--compare-versions', r.a, 'eq', r.b]).status === 0;
+    assert.equal(dpkgSaysEqual, false, `dpkg --compare-versions ${r.a} eq ${r.b} is false, so record ${r.id} is mislabelled`);
+    const ours = compareVersions('Debian', r.a, r.b);
+    assert.ok(ours.ok && ours.value !== 0, `we agree with dpkg on ${r.a} vs ${r.b}`);
+  }
+});
+
+function hasDpkg(): boolean {
+  return spawnSync('dpkg', ['--version']).status === 0;
+}
