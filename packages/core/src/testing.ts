@@ -24,3 +24,15 @@ export function sharedPath(...parts: string[]): string {
 
 /** True when UPDATE_GOLDEN=1: golden-file tests rewrite their expected files instead of comparing. */
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+
+/** mulberry32: a small seeded PRNG in [0, 1), so fuzz tests mutate the same way on every run and a failure reproduces. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

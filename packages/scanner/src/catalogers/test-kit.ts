@@ -9,8 +9,8 @@ import tar from 'tar-stream';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '@bulwark/core';
-import { UPDATE_GOLDEN, sharedPath } from '@bulwark/core/testing';
-import type { CatalogResult, Cataloger, FileInput } from './types.js';
+import { UPDATE_GOLDEN, seededRandom, sharedPath } from '@bulwark/core/testing';
+import type { CatalogResult, Cataloger, EntryInfo, FileInput } from './types.js';
 
 export function fileInput(path: string, content: Buffer | string, mode = 0o644): FileInput {
   const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
@@ -77,20 +77,14 @@ export function matchCases(c: Cataloger, rows: [path: string, expected: boolean]
   });
 }
 
-/** mulberry32: a small seeded PRNG so fuzz cases are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** JSON and YAML syntax to insert into structured documents: mutations that still parse but change the shape. */
+export const STRUCTURE_TOKENS: readonly string[] = ['{', '}', '[', ']', '"', ',', ':', 'null', '-1', '1e999', '"pkg:"', '\\u0000', 'true', '{"a":', '\n  - ', ': &a [*a]'];
 
-/** Deterministic mutations of a real input: truncations, byte flips, junk insertions, deletions, duplicated slices. */
-export function mutations(seed: Buffer, count: number, rngSeed = 1): Buffer[] {
+/**
+ * Deterministic mutations of a real input: truncations, byte flips, insertions (random bytes, or one of `tokens`),
+ * deletions, duplicated slices.
+ */
+export function mutations(seed: Buffer, count: number, rngSeed = 1, tokens?: readonly string[]): Buffer[] {
   const rnd = seededRandom(rngSeed);
   const at = (n: number): number => Math.floor(rnd() * n);
   const out: Buffer[] = [];
@@ -106,7 +100,7 @@ export function mutations(seed: Buffer, count: number, rngSeed = 1): Buffer[] {
         break;
       case 2: {
         const p = at(b.length + 1);
-        const junk = Buffer.from(Array.from({ length: 1 + at(16) }, () => at(256)));
+        const junk = tokens ? Buffer.from(tokens[at(tokens.length)]) : Buffer.from(Array.from({ length: 1 + at(16) }, () => at(256)));
         out.push(Buffer.concat([b.subarray(0, p), junk, b.subarray(p)]));
         break;
       }
@@ -178,39 +172,80 @@ export function assertOverMaxBytes(c: Cataloger, path: string, limit = 4096): vo
   assert.equal(e.kind, 'limit');
 }
 
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface LayerFiles {
+  files: Map<string, Buffer>;
+  /** Paths this layer deletes from the layers below it (`.wh.<name>`; `.wh..wh..opq` empties its directory). */
+  whiteouts: string[];
+}
+
+async function layerFiles(stream: Readable, wanted: (path: string, info: EntryInfo) => boolean): Promise<LayerFiles> {
+  const files = new Map<string, Buffer>();
+  const whiteouts: string[] = [];
+  const extract = tar.extract();
+  extract.on('entry', (header, entry, next) => {
+    const path = '/' + header.name.replace(/^\.?\/+/, '');
+    const dir = path.slice(0, path.lastIndexOf('/') + 1);
+    const base = path.slice(dir.length);
+    if (base === '.wh..wh..opq') whiteouts.push(dir.slice(0, -1));
+    else if (base.startsWith('.wh.')) whiteouts.push(dir + base.slice(4));
+    if (header.type === 'file' && wanted(path, { size: header.size ?? 0, mode: header.mode ?? 0 })) {
+      readAll(entry as unknown as Readable).then((b) => {
+        files.set(path, b);
+        next();
+      }, next);
+    } else {
+      entry.resume();
+      entry.on('end', next);
+    }
+  });
+  await pipeline(stream, extract as unknown as Writable);
+  return { files, whiteouts };
+}
+
 /**
- * Pulls files out of the shared lab image (docker-archive, gzip'd) by absolute path, streaming the outer tar and
- * each layer tar; the last layer holding a path wins. Paths missing from every layer are absent from the map.
+ * The final file system view of the shared lab image (docker-archive, gzip'd), limited to the wanted files: a list
+ * of absolute paths, or a predicate on path and header facts. Streams the outer tar and each layer tar, then applies
+ * the layers in manifest order with their whiteouts. Wanted paths missing from the image are absent from the map.
  */
-export async function labImageFiles(paths: string[]): Promise<Map<string, Buffer>> {
-  const wanted = new Set(paths.map((p) => p.replace(/^\/+/, '')));
-  const found = new Map<string, Buffer>();
+export async function labImageFiles(want: string[] | ((path: string, info: EntryInfo) => boolean)): Promise<Map<string, Buffer>> {
+  const paths = Array.isArray(want) ? new Set(want.map((p) => '/' + p.replace(/^\/+/, ''))) : undefined;
+  const wanted = paths ? (path: string) => paths.has(path) : (want as (path: string, info: EntryInfo) => boolean);
+  const layers = new Map<string, LayerFiles>();
+  let manifest: { Layers: string[] }[] = [];
   const outer = tar.extract();
   outer.on('entry', (header, stream, next) => {
-    if (!header.name.endsWith('.tar') || header.type !== 'file') {
-      stream.resume();
-      stream.on('end', next);
-      return;
+    const entry = stream as unknown as Readable;
+    if (header.type === 'file' && header.name === 'manifest.json') {
+      readAll(entry).then((b) => {
+        manifest = JSON.parse(b.toString('utf8')) as { Layers: string[] }[];
+        next();
+      }, next);
+    } else if (header.type === 'file' && header.name.endsWith('.tar')) {
+      layerFiles(entry, wanted).then((l) => {
+        layers.set(header.name, l);
+        next();
+      }, next);
+    } else {
+      entry.resume();
+      entry.on('end', next);
     }
-    const inner = tar.extract();
-    inner.on('entry', (h, s, n) => {
-      const name = h.name.replace(/^\.?\/+/, '');
-      if (h.type !== 'file' || !wanted.has(name)) {
-        s.resume();
-        s.on('end', n);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      s.on('data', (c: unknown) => void chunks.push(c as Buffer));
-      s.on('end', () => {
-        found.set('/' + name, Buffer.concat(chunks));
-        n();
-      });
-    });
-    pipeline(stream as unknown as Readable, inner as unknown as Writable).then(() => next(), next);
   });
   await pipeline(createReadStream(sharedPath('lab', 'images', 'lab-app.tar.gz')), createGunzip(), outer as unknown as Writable);
-  return found;
+  assert.ok(manifest.length > 0, 'lab image has a manifest.json');
+  const fs = new Map<string, Buffer>();
+  for (const name of manifest[0].Layers) {
+    const layer = layers.get(name);
+    assert.ok(layer, `layer ${name} in the archive`);
+    for (const w of layer.whiteouts) for (const p of [...fs.keys()]) if (p === w || p.startsWith(w + '/')) fs.delete(p);
+    for (const [p, b] of layer.files) fs.set(p, b);
+  }
+  return fs;
 }
 
 /** A real file of this machine, or undefined (the test then skips with a reason). */

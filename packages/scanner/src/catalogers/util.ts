@@ -2,7 +2,8 @@ import { InputError, LimitError, buildPurl, err, ok } from '@bulwark/core';
 import { parseDocument } from 'yaml';
 import { parse as parseToml } from 'smol-toml';
 import type { LayerRef, Package, PackageType, PurlParts, Result } from '@bulwark/core';
-import type { FileInput } from './types.js';
+import type { CatalogResult, FileInput } from './types.js';
+import { isRecord } from './types.js';
 
 /** Parses JSON from a file, refusing documents nested deeper than `maxDepth` (stack-exhaustion inputs). */
 export function parseJsonFile(file: FileInput, maxDepth = 256): Result<unknown, InputError> {
@@ -161,3 +162,28 @@ export function parseTomlFile(file: FileInput, maxDepth = 64): Result<Record<str
   }
 }
 
+
+/**
+ * Catalogs the `[[package]]` tables of a TOML lockfile (Cargo.lock, poetry.lock, uv.lock): no `package` key means
+ * no packages; `toPackage` returns undefined for a table that names nothing to match.
+ */
+export function catalogTomlPackages(
+  file: FileInput,
+  maxBytes: number,
+  toPackage: (entry: Record<string, unknown>) => Package | undefined,
+): Result<CatalogResult, InputError> {
+  const size = checkSize(file, maxBytes);
+  if (!size.ok) return size;
+  const doc = parseTomlFile(file);
+  if (!doc.ok) return doc;
+  const list = doc.value.package;
+  if (list === undefined) return ok({ packages: [] });
+  if (!Array.isArray(list)) return err(new InputError({ file: file.path, field: 'package', expected: 'an array of tables' }));
+  const packages: Package[] = [];
+  for (const entry of list) {
+    if (!isRecord(entry)) continue;
+    const pkg = toPackage(entry);
+    if (pkg) packages.push(pkg);
+  }
+  return ok({ packages });
+}

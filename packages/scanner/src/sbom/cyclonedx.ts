@@ -1,6 +1,6 @@
-import { err, InputError, LimitError, ok, type Distro, type LayerRef, type PackageLocation, type Result } from '@bulwark/core';
+import { LimitError, type Distro, type InputError, type PackageLocation, type Result } from '@bulwark/core';
 import { CDX_PROPS } from '../report/cyclonedx.js';
-import { Fields, parseSbomJson, withSbomLimits } from './json.js';
+import { locationsFromFacts, readSbomJson, type Fields, type LocationFact } from './json.js';
 import { packageFromPurl } from './purl-package.js';
 import type { SbomLimits, SbomResult } from './types.js';
 
@@ -33,25 +33,17 @@ function licenses(f: Fields, c: Record<string, unknown>, at: string): string[] {
   });
 }
 
+const LOCATION_PROPS: Record<string, LocationFact> = {
+  [CDX_PROPS.filePath]: 'path',
+  [CDX_PROPS.layerIndex]: 'layerIndex',
+  [CDX_PROPS.layerDigest]: 'layerDigest',
+  [CDX_PROPS.layerDiffId]: 'layerDiffId',
+  [CDX_PROPS.layerCreatedBy]: 'layerCreatedBy',
+};
+
 /** Our properties first (several locations, each followed by its layer); Trivy's FilePath/LayerDiffID otherwise. */
 function locations(props: Props, file: string, diffIds: string[], appPath: string | undefined): PackageLocation[] {
-  const out: PackageLocation[] = [];
-  let layer: Partial<LayerRef> | undefined;
-  const flush = (): void => {
-    const cur = out.at(-1);
-    if (cur && layer?.digest !== undefined && layer.index !== undefined && Number.isInteger(layer.index) && layer.index >= 0) cur.layer = { index: layer.index, digest: layer.digest, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) };
-    layer = undefined;
-  };
-  for (const p of props) {
-    if (p.name === CDX_PROPS.filePath) {
-      flush();
-      out.push({ path: p.value });
-    } else if (p.name === CDX_PROPS.layerIndex) (layer ??= {}).index = Number(p.value);
-    else if (p.name === CDX_PROPS.layerDigest) (layer ??= {}).digest = p.value;
-    else if (p.name === CDX_PROPS.layerDiffId) (layer ??= {}).diffId = p.value;
-    else if (p.name === CDX_PROPS.layerCreatedBy) (layer ??= {}).createdBy = p.value;
-  }
-  flush();
+  const out = locationsFromFacts(props.flatMap((p) => (Object.hasOwn(LOCATION_PROPS, p.name) ? [[LOCATION_PROPS[p.name], p.value] as const] : [])));
   if (out.length > 0) return out;
   const path = prop(props, 'aquasecurity:trivy:FilePath') ?? appPath ?? file;
   const diffId = prop(props, 'aquasecurity:trivy:LayerDiffID');
@@ -72,12 +64,7 @@ function trivySource(props: Props): { name: string; version?: string } | undefin
 
 /** Reads a CycloneDX 1.2–1.6 JSON BOM (nested components included) into packages; purl-less components are skipped. */
 export function readCycloneDx(content: Buffer | string, file: string, limitOverrides?: Partial<SbomLimits>): Result<SbomResult, InputError> {
-  const limits = withSbomLimits(limitOverrides);
-  const parsed = parseSbomJson(content, file, limits);
-  if (!parsed.ok) return parsed;
-  const f = new Fields(file);
-  try {
-    const doc = f.object(parsed.value, '$');
+  return readSbomJson(content, file, limitOverrides, (doc, f, limits) => {
     if (doc.bomFormat !== 'CycloneDX') throw f.fail('bomFormat', '"CycloneDX"');
     const spec = doc.specVersion;
     if (typeof spec !== 'string' || !SPEC_VERSIONS.has(spec)) throw f.fail('specVersion', 'one of 1.2–1.6');
@@ -153,9 +140,6 @@ export function readCycloneDx(content: Buffer | string, file: string, limitOverr
     const subject = root && typeof root.name === 'string' ? root.name : undefined;
     if (subject) result.subject = subject;
     if (os) result.os = os;
-    return ok(result);
-  } catch (e) {
-    if (e instanceof InputError) return err(e);
-    throw e;
-  }
+    return result;
+  });
 }

@@ -1,6 +1,6 @@
-import { DEFAULT_LIMITS, err, InputError, LimitError, ok, type Result } from '@bulwark/core';
+import { DEFAULT_LIMITS, err, InputError, LimitError, ok, type LayerRef, type PackageLocation, type Result } from '@bulwark/core';
 import { jsonDepth } from '../catalogers/util.js';
-import type { SbomLimits } from './types.js';
+import type { SbomLimits, SbomResult } from './types.js';
 
 export const DEFAULT_SBOM_LIMITS: Readonly<SbomLimits> = Object.freeze({
   maxBytes: DEFAULT_LIMITS.maxDocumentBytes,
@@ -56,4 +56,50 @@ export class Fields {
     if (!isObject(v)) throw this.fail(at, 'an object');
     return v;
   }
+}
+
+/** Parses a JSON SBOM within limits and hands its top-level object to `read`; the InputErrors `Fields` throws become values. */
+export function readSbomJson(
+  content: Buffer | string,
+  file: string,
+  limitOverrides: Partial<SbomLimits> | undefined,
+  read: (doc: Record<string, unknown>, f: Fields, limits: SbomLimits) => SbomResult,
+): Result<SbomResult, InputError> {
+  const limits = withSbomLimits(limitOverrides);
+  const parsed = parseSbomJson(content, file, limits);
+  if (!parsed.ok) return parsed;
+  const f = new Fields(file);
+  try {
+    return ok(read(f.object(parsed.value, '$'), f, limits));
+  } catch (e) {
+    if (e instanceof InputError) return err(e);
+    throw e;
+  }
+}
+
+/** A location fact as our SBOM writers emit them (CycloneDX properties, SPDX attribution texts): a path, then its layer's facts. */
+export type LocationFact = 'path' | 'layerIndex' | 'layerDigest' | 'layerDiffId' | 'layerCreatedBy';
+
+/** Rebuilds locations from facts in document order; a layer attaches to the path before it only with a digest and a valid index. */
+export function locationsFromFacts(facts: Iterable<readonly [LocationFact, string]>): PackageLocation[] {
+  const out: PackageLocation[] = [];
+  let layer: Partial<LayerRef> | undefined;
+  const flush = (): void => {
+    const cur = out.at(-1);
+    if (cur && layer?.digest !== undefined && layer.index !== undefined && Number.isInteger(layer.index) && layer.index >= 0) {
+      cur.layer = { index: layer.index, digest: layer.digest, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) };
+    }
+    layer = undefined;
+  };
+  for (const [fact, value] of facts) {
+    if (fact === 'path') {
+      flush();
+      out.push({ path: value });
+    } else if (fact === 'layerIndex') (layer ??= {}).index = Number(value);
+    else if (fact === 'layerDigest') (layer ??= {}).digest = value;
+    else if (fact === 'layerDiffId') (layer ??= {}).diffId = value;
+    else (layer ??= {}).createdBy = value;
+  }
+  flush();
+  return out;
 }

@@ -8,7 +8,7 @@ import { expectGolden } from '../report/golden.js';
 import { renderCycloneDx } from '../report/cyclonedx.js';
 import { renderSpdx } from '../report/spdx.js';
 import { readCycloneDx } from './cyclonedx.js';
-import { mutations } from './fuzz.js';
+import { STRUCTURE_TOKENS, mutations } from '../catalogers/test-kit.js';
 import { distroEcosystem, packageFromPurl } from './purl-package.js';
 import { readSbom } from './read.js';
 import { readSpdx } from './spdx.js';
@@ -140,7 +140,7 @@ test('fuzz: mutated real SBOMs give packages or an InputError, never a throw or 
   let errors = 0;
   let oks = 0;
   for (const name of ['trivy-lab-app.cdx.json', 'trivy-lab-app.spdx.json', 'nested.cdx-1.2.json']) {
-    for (const m of mutations(fixture(name), 300, 42)) {
+    for (const m of mutations(fixture(name), 300, 42, STRUCTURE_TOKENS)) {
       const r = readSbom(m, name);
       if (r.ok) oks++;
       else {

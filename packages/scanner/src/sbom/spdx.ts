@@ -1,6 +1,6 @@
-import { err, InputError, LimitError, ok, type Distro, type PackageLocation, type Result } from '@bulwark/core';
+import { LimitError, type Distro, type InputError, type PackageLocation, type Result } from '@bulwark/core';
 import { SPDX_ATTR } from '../report/spdx.js';
-import { Fields, parseSbomJson, withSbomLimits } from './json.js';
+import { locationsFromFacts, readSbomJson, type LocationFact } from './json.js';
 import { packageFromPurl } from './purl-package.js';
 import type { SbomLimits, SbomResult } from './types.js';
 
@@ -39,32 +39,23 @@ function attr(texts: string[], prefix: string): string | undefined {
   return texts.find((t) => t.startsWith(prefix))?.slice(prefix.length);
 }
 
+const LOCATION_ATTRS: [string, LocationFact][] = [
+  [SPDX_ATTR.path, 'path'],
+  [SPDX_ATTR.layerIndex, 'layerIndex'],
+  [SPDX_ATTR.layerDigest, 'layerDigest'],
+  [SPDX_ATTR.layerDiffId, 'layerDiffId'],
+  [SPDX_ATTR.layerCreatedBy, 'layerCreatedBy'],
+];
+
 function locations(texts: string[], file: string): PackageLocation[] {
-  const out: PackageLocation[] = [];
-  let layer: { index?: number; digest?: string; diffId?: string; createdBy?: string } | undefined;
-  const flush = (): void => {
-    const cur = out.at(-1);
-    if (cur && layer?.digest !== undefined && layer.index !== undefined && Number.isInteger(layer.index) && layer.index >= 0) {
-      cur.layer = { index: layer.index, digest: layer.digest, ...(layer.diffId ? { diffId: layer.diffId } : {}), ...(layer.createdBy ? { createdBy: layer.createdBy } : {}) };
-    }
-    layer = undefined;
-  };
-  let sawDiffOnly: string | undefined;
-  for (const t of texts) {
-    if (t.startsWith(SPDX_ATTR.path)) {
-      flush();
-      out.push({ path: t.slice(SPDX_ATTR.path.length) });
-    } else if (t.startsWith(SPDX_ATTR.layerIndex)) (layer ??= {}).index = Number(t.slice(SPDX_ATTR.layerIndex.length));
-    else if (t.startsWith(SPDX_ATTR.layerDigest)) (layer ??= {}).digest = t.slice(SPDX_ATTR.layerDigest.length);
-    else if (t.startsWith(SPDX_ATTR.layerDiffId)) {
-      (layer ??= {}).diffId = t.slice(SPDX_ATTR.layerDiffId.length);
-      sawDiffOnly = layer.diffId;
-    } else if (t.startsWith(SPDX_ATTR.layerCreatedBy)) (layer ??= {}).createdBy = t.slice(SPDX_ATTR.layerCreatedBy.length);
-  }
-  flush();
+  const out = locationsFromFacts(
+    texts.flatMap((t) => {
+      const hit = LOCATION_ATTRS.find(([prefix]) => t.startsWith(prefix));
+      return hit ? [[hit[1], t.slice(hit[0].length)] as const] : [];
+    }),
+  );
   if (out.length > 0) return out;
   // Trivy writes "LayerDiffID:" without a path or index: keep the document as the location.
-  void sawDiffOnly;
   return [{ path: file }];
 }
 
@@ -77,12 +68,7 @@ function sourceInfo(s: string | undefined): { name: string; version?: string } |
 
 /** Reads an SPDX 2.2/2.3 JSON document: packages with a purl external reference become packages. */
 export function readSpdx(content: Buffer | string, file: string, limitOverrides?: Partial<SbomLimits>): Result<SbomResult, InputError> {
-  const limits = withSbomLimits(limitOverrides);
-  const parsed = parseSbomJson(content, file, limits);
-  if (!parsed.ok) return parsed;
-  const f = new Fields(file);
-  try {
-    const doc = f.object(parsed.value, '$');
+  return readSbomJson(content, file, limitOverrides, (doc, f, limits) => {
     const version = doc.spdxVersion;
     if (typeof version !== 'string' || !VERSIONS.has(version)) throw f.fail('spdxVersion', '"SPDX-2.2" or "SPDX-2.3"');
     const list = f.optArray(doc, 'packages', '$');
@@ -141,9 +127,6 @@ export function readSpdx(content: Buffer | string, file: string, limitOverrides?
     const result: SbomResult = { format: 'spdx', specVersion: version, packages, warnings };
     if (typeof doc.name === 'string') result.subject = doc.name;
     if (os) result.os = os;
-    return ok(result);
-  } catch (e) {
-    if (e instanceof InputError) return err(e);
-    throw e;
-  }
+    return result;
+  });
 }

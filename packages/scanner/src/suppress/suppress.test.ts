@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError, type Severity, type VulnerabilityFinding } from '@bulwark/core';
 import { sharedPath } from '@bulwark/core/testing';
-import { mutations } from '../sbom/fuzz.js';
+import { STRUCTURE_TOKENS, mutations } from '../catalogers/test-kit.js';
 import { exitCodeFor, filterFindings } from './filter.js';
 import { applyIgnoreRules, parseIgnoreFile } from './ignore-file.js';
 import { applyVex, parseOpenVex } from './openvex.js';
@@ -87,7 +87,7 @@ test('ignore file: hostile and malformed inputs are InputErrors naming the file 
 test('ignore file: fuzzed inputs never throw, never hang', () => {
   const start = Date.now();
   for (const name of ['plain.bulwarkignore', 'trivy-style.bulwarkignore.yaml']) {
-    for (const m of mutations(fixture(name), 400, 7)) {
+    for (const m of mutations(fixture(name), 400, 7, STRUCTURE_TOKENS)) {
       const r = parseIgnoreFile(m, name);
       if (!r.ok) assert.ok(r.error instanceof InputError);
       else applyIgnoreRules([finding('CVE-2021-23337', 'pkg:npm/lodash@4.17.15')], r.value, { now: NOW });
@@ -148,7 +148,7 @@ test('OpenVEX: malformed documents are InputErrors with the field; fuzzed ones n
   assert.ok(!t.ok && /not valid JSON/.test(t.error.message));
   const deep = parseOpenVex('['.repeat(10_000), 'deep.json');
   assert.ok(!deep.ok && deep.error.kind === 'limit');
-  for (const m of mutations(fixture('image-subcomponents.openvex.json'), 500, 11)) {
+  for (const m of mutations(fixture('image-subcomponents.openvex.json'), 500, 11, STRUCTURE_TOKENS)) {
     const r = parseOpenVex(m, 'fuzz.json');
     if (!r.ok) assert.ok(r.error instanceof InputError);
     else applyVex([finding('CVE-2021-23337', 'pkg:npm/lodash@4.17.15')], [r.value]);

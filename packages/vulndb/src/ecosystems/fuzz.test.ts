@@ -1,23 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '@bulwark/core/testing';
+import { seededRandom, sharedPath } from '@bulwark/core/testing';
 import { schemeFor, schemes } from './registry.js';
 import { apkVersionMatch, isValidAlpineVersion } from './alpine/alpine.js';
 import { satisfiesRange } from './npm/npm.js';
 import { MAX_VERSION_LENGTH } from './shared.js';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = '0123456789.-_+~^:!abcrvpxzABCRV  \t\u0000\u00e9\u0130\u0660ÿ';
 
@@ -56,7 +44,7 @@ function seeds(): Map<string, string[]> {
 }
 
 test('every scheme: mutated and truncated real versions parse to a value or an error, never throw; order is sane', () => {
-  const r = rng(20240917);
+  const r = seededRandom(20240917);
   const bySeed = seeds();
   const started = Date.now();
   for (const scheme of schemes.list) {

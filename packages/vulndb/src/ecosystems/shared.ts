@@ -66,8 +66,11 @@ export function compareNumberLists(a: readonly string[], b: readonly string[]): 
   return 0;
 }
 
-/** SemVer 2.0 §11 precedence of two dot-separated pre-release identifier lists (both non-empty). */
-export function comparePrerelease(a: readonly string[], b: readonly string[]): Sign {
+/**
+ * Compares identifier lists part by part: numeric parts by value, others bytewise, a numeric part against another
+ * by `numericVsOther` (lower in SemVer pre-releases, higher in PEP 440 local labels); else the longer list is greater.
+ */
+export function compareIdentifiers(a: readonly string[], b: readonly string[], numericVsOther: -1 | 1): Sign {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i];
@@ -76,10 +79,15 @@ export function comparePrerelease(a: readonly string[], b: readonly string[]): S
     const yn = isDigits(y);
     let d: Sign;
     if (xn && yn) d = compareDigits(x, y);
-    else if (xn) d = -1;
-    else if (yn) d = 1;
+    else if (xn) d = numericVsOther;
+    else if (yn) d = numericVsOther === 1 ? -1 : 1;
     else d = compareStrings(x, y);
     if (d !== 0) return d;
   }
   return sign(a.length - b.length);
+}
+
+/** SemVer 2.0 §11 precedence of two dot-separated pre-release identifier lists (both non-empty). */
+export function comparePrerelease(a: readonly string[], b: readonly string[]): Sign {
+  return compareIdentifiers(a, b, -1);
 }

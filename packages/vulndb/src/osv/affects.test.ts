@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import yauzl from 'yauzl';
 import type { OsvAffected, OsvRecord } from '@bulwark/core';
-import { sharedPath } from '@bulwark/core/testing';
+import { seededRandom, sharedPath } from '@bulwark/core/testing';
 import { evaluateAffected, isWithdrawn } from './affects.js';
 
 /** Reads named entries of an OSV all.zip (one record per entry) without unpacking the rest. */
@@ -141,11 +141,7 @@ test('isWithdrawn: absent, past, future, unparsable', () => {
 });
 
 test('fuzz: mutated event lists and garbage versions never throw and always give a verdict', () => {
-  let seed = 12345;
-  const rnd = (): number => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
+  const rnd = seededRandom(12345);
   const values: unknown[] = ['0', '1.0', '1.0.0', 'v2', '1.0~rc1', '', ' ', '\u0000', 'x'.repeat(400), 5, null, {}, [], '1.0-r1', '1!2', '2.0.0-alpha'];
   const kinds = ['introduced', 'fixed', 'last_affected', 'limit', 'bogus'];
   const ecos = ['PyPI', 'Go', 'npm', 'Debian:12', 'Alpine:v3.18', 'Maven', 'crates.io', 'Nope', ''];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, InputError, withLimits, type Result } from '@bulwark/core';
-import { UPDATE_GOLDEN } from '@bulwark/core/testing';
+import { UPDATE_GOLDEN, seededRandom } from '@bulwark/core/testing';
 import type { ImportContext, Source, SourceItem } from './types.js';
 
 /** Test support only: an import context that records warnings. */
@@ -27,22 +27,9 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'bulwark-vulndb-'));
 }
 
-/** Deterministic xorshift PRNG. */
-export function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
-
 /** Seeded mutations of a real input: truncations, byte flips, deleted and duplicated spans, structural bytes. */
 export function mutations(input: Buffer, count: number, seed = 1): Buffer[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const out: Buffer[] = [Buffer.alloc(0), input.subarray(0, 1), input.subarray(0, input.length >> 1)];
   const noise = Buffer.from('{}[]:,"\n\t -#0\u0000\u00ff\\');
   for (let i = 0; i < count; i++) {

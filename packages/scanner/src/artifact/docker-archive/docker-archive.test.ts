@@ -4,8 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@bulwark/core';
+import { seededRandom } from '@bulwark/core/testing';
 import { testCatalogers } from '../test-support/catalogers.js';
-import { dockerArchive, gz, mutate, rng, sha256, tarOf } from '../test-support/image-builder.js';
+import { dockerArchive, gz, mutate, sha256, tarOf } from '../test-support/image-builder.js';
 import type { TestImage } from '../test-support/image-builder.js';
 import { parseDockerArchiveManifest, parseImageConfig, parseJsonDocument } from '../image/manifest.js';
 import { catalogArtifact } from '../runner/catalog-run.js';
@@ -89,7 +90,7 @@ test('fuzz: seeded mutations of a real manifest.json and config never throw anyt
   const config = Buffer.from(
     '{"created":"2026-11-22T23:57:39.28471707Z","architecture":"amd64","os":"linux","config":{"User":"root","Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:94c4c61241d8df0d73c614169caaccad4de24654ad05645098f2fc5fb9ee418e","sha256:f1046b1b9788b39a88dcca48606f609070d065cadde68814de62c60b5257253a"]},"history":[{"created":"2026-11-22T23:54:51.820543496Z","created_by":"/bin/sh -c #(nop) ADD file:94c4c61241d8df0d73c614169caaccad4de24654ad05645098f2fc5fb9ee418e in /","comment":"imported from tarball"},{"created_by":"/bin/sh -c #(nop) USER root","empty_layer":true}]}',
   );
-  const rand = rng(42);
+  const rand = seededRandom(42);
   let rejected = 0;
   for (let i = 0; i < 3000; i++) {
     const isManifest = i % 2 === 0;

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InputError, LimitError } from '@bulwark/core';
+import { seededRandom } from '@bulwark/core/testing';
 import { TarParser } from './tar-parser.js';
 import type { TarHeader } from './tar-parser.js';
 import { layerSink, normaliseEntryPath, readLayerBlob } from '../layers/layer-reader.js';
 import type { EntryHandler, LayerEntry } from '../types.js';
-import { rng, tarOf } from '../test-support/image-builder.js';
+import { tarOf } from '../test-support/image-builder.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const LONG = '/usr/lib/python3/dist-packages/a-very-long-directory-name-that-goes-on-and-on/and-on-further-still-past-the-hundred-byte-limit/pkgs.txt';
@@ -188,7 +189,7 @@ test('corrupt gzip layer is an InputError', async () => {
 
 test('fuzz: seeded mutations and truncations of real tars throw only typed errors and never hang', async () => {
   const seeds = [fixture('gnu.tar'), fixture('pax.tar'), gzipSync(fixture('gnu.tar'))];
-  const rand = rng(20260101);
+  const rand = seededRandom(20260101);
   let typed = 0;
   let clean = 0;
   const started = Date.now();

@@ -126,18 +126,6 @@ export function gz(data: Buffer): Buffer {
   return gzipSync(data, { level: 1 });
 }
 
-/** Deterministic PRNG (mulberry32) for fuzz tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Seeded byte mutations and truncations of a document. */
 export function mutate(base: Buffer, rand: () => number): Buffer {
   let data = Buffer.from(base);

@@ -1,61 +1,16 @@
 // Runs the python, ruby, php, dotnet and rust catalogers on the real lab image (docker-archive, gzip'd) and compares
 // with a hand-checked list: the lockfiles in /srv/locks and the Debian-installed Python distributions.
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
 import { test } from 'node:test';
-import { createGunzip } from 'node:zlib';
-import { sharedPath } from '@bulwark/core/testing';
-import tar from 'tar-stream';
 import type { Cataloger } from '../types.js';
 import { dotnetCatalogers } from '../dotnet/index.js';
 import { phpCatalogers } from '../php/index.js';
 import { rustCatalogers } from '../rust/index.js';
 import { rubyCatalogers } from '../ruby/index.js';
 import { pythonCatalogers } from './index.js';
-import { fileInput } from '../test-kit.js';
+import { fileInput, labImageFiles } from '../test-kit.js';
 
 const catalogers: Cataloger[] = [...pythonCatalogers, ...rubyCatalogers, ...phpCatalogers, ...dotnetCatalogers, ...rustCatalogers];
-
-/** Files of every layer that some cataloger matches, as absolute paths (no whiteout handling: these paths do not overlap). */
-async function matchingFiles(archive: string): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  const outer = tar.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    outer.on('finish', resolve);
-    outer.on('error', reject);
-  });
-  outer.on('entry', (header, stream, next) => {
-    if (!header.name.endsWith('.tar') || header.type !== 'file') {
-      stream.resume();
-      stream.on('end', next);
-      return;
-    }
-    const inner = tar.extract();
-    inner.on('entry', (h, s, n) => {
-      const path = '/' + h.name.replace(/^\.?\//, '');
-      const info = { size: h.size ?? 0, mode: h.mode ?? 0 };
-      if (h.type !== 'file' || !catalogers.some((c) => c.matches(path, info))) {
-        s.resume();
-        s.on('end', n);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      s.on('data', (c: unknown) => {
-        chunks.push(c as Buffer);
-      });
-      s.on('end', () => {
-        found.set(path, Buffer.concat(chunks));
-        n();
-      });
-    });
-    inner.on('finish', next);
-    inner.on('error', next);
-    stream.pipe(inner);
-  });
-  createReadStream(archive).pipe(createGunzip()).pipe(outer);
-  await done;
-  return found;
-}
 
 // Checked by hand against the files in the image (tar -xf, then cat srv/locks/* and the dist-packages METADATA/PKG-INFO).
 const EXPECTED = [
@@ -96,7 +51,7 @@ const TRIVY_PURLS = [
 ];
 
 test('language catalogers on the lab image: hand-checked packages, a superset of Trivy', async () => {
-  const files = await matchingFiles(sharedPath('lab', 'images', 'lab-app.tar.gz'));
+  const files = await labImageFiles((path, info) => catalogers.some((c) => c.matches(path, info)));
   const rows: string[] = [];
   const purls = new Set<string>();
   const errors: string[] = [];

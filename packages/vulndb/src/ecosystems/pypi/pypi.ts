@@ -1,7 +1,7 @@
 import { ok } from '@bulwark/core';
 import type { Result } from '@bulwark/core';
 import type { VersionError, VersionScheme } from '../types.js';
-import { checkRaw, compareDigits, compareStrings, isDigits } from '../shared.js';
+import { checkRaw, compareDigits, compareIdentifiers, compareStrings, isDigits } from '../shared.js';
 import type { Sign } from '../shared.js';
 
 const ID = 'PyPI';
@@ -128,20 +128,7 @@ function preKey(v: PypiVersion): [number, number, string] {
 
 function compareLocal(a: readonly string[] | undefined, b: readonly string[] | undefined): Sign {
   if (!a || !b) return a === b ? 0 : a ? 1 : -1;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    const xn = isDigits(x);
-    const yn = isDigits(y);
-    let d: Sign;
-    if (xn && yn) d = compareDigits(x, y);
-    else if (xn) d = 1;
-    else if (yn) d = -1;
-    else d = compareStrings(x, y);
-    if (d !== 0) return d;
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+  return compareIdentifiers(a, b, 1);
 }
 
 export function comparePypiVersions(a: PypiVersion, b: PypiVersion): Sign {

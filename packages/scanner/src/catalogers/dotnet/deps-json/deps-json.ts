@@ -2,18 +2,14 @@ import { InputError, err, ok } from '@bulwark/core';
 import type { Package, Result } from '@bulwark/core';
 import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
 import { isRecord } from '../../types.js';
-import { checkSize, makePackage, parseJsonFile } from '../../util.js';
+import { nugetPackage, readDotnetJson } from '../common.js';
 
 const ID = 'dotnet/deps-json';
 const MAX_BYTES = 32 * 1024 * 1024;
-const MAX_DEPTH = 64;
 
 function catalog(file: FileInput): Result<CatalogResult, InputError> {
-  const size = checkSize(file, MAX_BYTES);
-  if (!size.ok) return size;
-  const doc = parseJsonFile(file, MAX_DEPTH);
+  const doc = readDotnetJson(file, MAX_BYTES, 'a deps.json object');
   if (!doc.ok) return doc;
-  if (!isRecord(doc.value)) return err(new InputError({ file: file.path, expected: 'a deps.json object' }));
   const libraries = doc.value.libraries;
   if (libraries === undefined) return ok({ packages: [] });
   if (!isRecord(libraries)) return err(new InputError({ file: file.path, field: 'libraries', expected: 'an object of "Name/Version" entries' }));
@@ -27,9 +23,7 @@ function catalog(file: FileInput): Result<CatalogResult, InputError> {
     const version = key.slice(slash + 1);
     const metadata: Record<string, unknown> = {};
     if (typeof lib.sha512 === 'string') metadata.sha512 = lib.sha512;
-    packages.push(
-      makePackage({ name, version, type: 'nuget', ecosystem: 'NuGet', foundBy: ID, path: file.path, layer: file.layer, metadata }),
-    );
+    packages.push(nugetPackage(file, ID, name, version, metadata));
   }
   return ok({ packages });
 }

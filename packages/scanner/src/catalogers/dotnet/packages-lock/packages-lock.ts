@@ -1,19 +1,16 @@
 import { InputError, err, ok } from '@bulwark/core';
-import type { Package, Result } from '@bulwark/core';
+import type { Result } from '@bulwark/core';
 import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
 import { isRecord } from '../../types.js';
-import { baseName, checkSize, makePackage, parseJsonFile } from '../../util.js';
+import { baseName } from '../../util.js';
+import { nugetPackage, readDotnetJson } from '../common.js';
 
 const ID = 'dotnet/packages-lock';
 const MAX_BYTES = 32 * 1024 * 1024;
-const MAX_DEPTH = 64;
 
 function catalog(file: FileInput): Result<CatalogResult, InputError> {
-  const size = checkSize(file, MAX_BYTES);
-  if (!size.ok) return size;
-  const doc = parseJsonFile(file, MAX_DEPTH);
+  const doc = readDotnetJson(file, MAX_BYTES, 'a packages.lock.json object');
   if (!doc.ok) return doc;
-  if (!isRecord(doc.value)) return err(new InputError({ file: file.path, expected: 'a packages.lock.json object' }));
   const frameworks = doc.value.dependencies;
   if (!isRecord(frameworks)) return err(new InputError({ file: file.path, field: 'dependencies', expected: 'an object keyed by target framework' }));
   // The same package is listed once per target framework: one package, every framework in metadata.
@@ -31,18 +28,7 @@ function catalog(file: FileInput): Result<CatalogResult, InputError> {
       byKey.set(key, seen);
     }
   }
-  const packages: Package[] = [...byKey.values()].map((p) =>
-    makePackage({
-      name: p.name,
-      version: p.version,
-      type: 'nuget',
-      ecosystem: 'NuGet',
-      foundBy: ID,
-      path: file.path,
-      layer: file.layer,
-      metadata: { direct: p.direct, targetFrameworks: p.frameworks },
-    }),
-  );
+  const packages = [...byKey.values()].map((p) => nugetPackage(file, ID, p.name, p.version, { direct: p.direct, targetFrameworks: p.frameworks }));
   return ok({ packages });
 }
 

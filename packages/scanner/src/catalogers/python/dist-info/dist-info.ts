@@ -1,8 +1,8 @@
 import { InputError, err, ok } from '@bulwark/core';
-import type { Package, Result } from '@bulwark/core';
+import type { Result } from '@bulwark/core';
 import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
-import { checkSize, makePackage } from '../../util.js';
-import { normalizePythonName } from '../common.js';
+import { checkSize } from '../../util.js';
+import { pypiPackage } from '../common.js';
 
 const ID = 'python/dist-info';
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -78,15 +78,7 @@ function catalog(file: FileInput): Result<CatalogResult, InputError> {
   const version = first(md, 'version');
   if (!name || name.includes('\n')) return err(new InputError({ file: file.path, field: 'Name', expected: 'a Name header' }));
   if (!version || version.includes('\n')) return err(new InputError({ file: file.path, field: 'Version', expected: 'a Version header' }));
-  const pkg: Package = makePackage({
-    name,
-    version,
-    type: 'pypi',
-    ecosystem: 'PyPI',
-    foundBy: ID,
-    path: file.path,
-    layer: file.layer,
-    purl: { name: normalizePythonName(name) },
+  const pkg = pypiPackage(file, ID, name, version, {
     licenses: pythonLicenses(md),
     metadata: { format: file.path.includes('.dist-info/') ? 'dist-info' : 'egg-info' },
   });

@@ -2,8 +2,8 @@ import { InputError, err, ok } from '@bulwark/core';
 import type { Package, Result } from '@bulwark/core';
 import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
 import { isRecord } from '../../types.js';
-import { baseName, checkSize, makePackage, parseJsonFile } from '../../util.js';
-import { normalizePythonName } from '../common.js';
+import { baseName, checkSize, parseJsonFile } from '../../util.js';
+import { pypiPackage } from '../common.js';
 
 const ID = 'python/pipfile-lock';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -25,19 +25,7 @@ function catalog(file: FileInput): Result<CatalogResult, InputError> {
       if (!isRecord(entry) || typeof entry.version !== 'string' || !entry.version.startsWith('==')) continue;
       const version = entry.version.slice(2).trim();
       if (version === '' || name === '') continue;
-      packages.push(
-        makePackage({
-          name,
-          version,
-          type: 'pypi',
-          ecosystem: 'PyPI',
-          foundBy: ID,
-          path: file.path,
-          layer: file.layer,
-          purl: { name: normalizePythonName(name) },
-          metadata: section === 'develop' ? { dev: true } : {},
-        }),
-      );
+      packages.push(pypiPackage(file, ID, name, version, { metadata: section === 'develop' ? { dev: true } : {} }));
     }
   }
   return ok({ packages });

@@ -1,8 +1,8 @@
 import { InputError, err, ok } from '@bulwark/core';
 import type { Package, Result } from '@bulwark/core';
 import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
-import { baseName, checkSize, makePackage } from '../../util.js';
-import { normalizePythonName } from '../common.js';
+import { baseName, checkSize } from '../../util.js';
+import { pypiPackage } from '../common.js';
 
 const ID = 'python/requirements';
 const MAX_BYTES = 8 * 1024 * 1024;
@@ -71,19 +71,7 @@ function catalog(file: FileInput): Result<CatalogResult, InputError> {
     const extraList = extras?.split(',').map((s) => s.trim()).filter((s) => s !== '');
     if (extraList && extraList.length > 0) metadata.extras = extraList;
     if (marker) metadata.marker = marker;
-    packages.push(
-      makePackage({
-        name,
-        version,
-        type: 'pypi',
-        ecosystem: 'PyPI',
-        foundBy: ID,
-        path: file.path,
-        layer: file.layer,
-        purl: { name: normalizePythonName(name) },
-        metadata,
-      }),
-    );
+    packages.push(pypiPackage(file, ID, name, version, { metadata }));
   }
   return ok({ packages });
 }

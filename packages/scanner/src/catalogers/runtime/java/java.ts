@@ -1,6 +1,7 @@
 import { InputError, LimitError, err, ok } from '@bulwark/core';
 import type { Cataloger } from '../../types.js';
-import { baseName, makePackage } from '../../util.js';
+import { baseName } from '../../util.js';
+import { runtimePackage } from '../common.js';
 
 const ID = 'runtime/java';
 const MAX_BYTES = 64 * 1024;
@@ -34,6 +35,6 @@ export const javaRuntime: Cataloger = {
       const v = rel.get(k);
       if (v) meta[key] = v;
     }
-    return ok({ packages: [makePackage({ name: 'openjdk', version, type: 'generic', ecosystem: 'Java', foundBy: ID, path: file.path, layer: file.layer, metadata: meta })] });
+    return ok({ packages: [runtimePackage(file, ID, 'openjdk', 'Java', version, meta)] });
   },
 };

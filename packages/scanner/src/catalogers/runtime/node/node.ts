@@ -1,6 +1,7 @@
 import { ok } from '@bulwark/core';
 import type { Cataloger } from '../../types.js';
-import { baseName, makePackage } from '../../util.js';
+import { baseName } from '../../util.js';
+import { runtimePackage } from '../common.js';
 
 const ID = 'runtime/node';
 const MiB = 1024 * 1024;
@@ -28,8 +29,6 @@ export const nodeRuntime: Cataloger = {
   catalog(file) {
     const version = nodeVersion(file.content);
     if (!version) return ok({ packages: [] });
-    return ok({
-      packages: [makePackage({ name: 'node', version, type: 'generic', ecosystem: 'Node.js', foundBy: ID, path: file.path, layer: file.layer, metadata: { binary: baseName(file.path) } })],
-    });
+    return ok({ packages: [runtimePackage(file, ID, 'node', 'Node.js', version, { binary: baseName(file.path) })] });
   },
 };

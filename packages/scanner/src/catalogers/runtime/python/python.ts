@@ -1,6 +1,7 @@
 import { ok } from '@bulwark/core';
 import type { Cataloger } from '../../types.js';
-import { baseName, makePackage } from '../../util.js';
+import { baseName } from '../../util.js';
+import { runtimePackage } from '../common.js';
 
 const ID = 'runtime/python';
 const MiB = 1024 * 1024;
@@ -41,8 +42,6 @@ export const pythonRuntime: Cataloger = {
     if (!(file.content[0] === 0x7f && file.content[1] === 0x45)) return ok({ packages: [] }); // ELF only: not a script or venv shim
     const version = pythonVersion(file.content, baseName(file.path));
     if (!version) return ok({ packages: [] });
-    return ok({
-      packages: [makePackage({ name: 'python', version, type: 'generic', ecosystem: 'Python', foundBy: ID, path: file.path, layer: file.layer, metadata: { binary: baseName(file.path) } })],
-    });
+    return ok({ packages: [runtimePackage(file, ID, 'python', 'Python', version, { binary: baseName(file.path) })] });
   },
 };

@@ -1,8 +1,6 @@
-import { InputError, err, ok } from '@bulwark/core';
-import type { Package, Result } from '@bulwark/core';
+import type { InputError, Package, Result } from '@bulwark/core';
 import type { CatalogResult, Cataloger, FileInput } from '../../types.js';
-import { isRecord } from '../../types.js';
-import { baseName, checkSize, makePackage, parseTomlFile } from '../../util.js';
+import { baseName, catalogTomlPackages, makePackage } from '../../util.js';
 
 const ID = 'rust/cargo-lock';
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -16,39 +14,30 @@ function sourceKind(source: unknown): 'registry' | 'git' | 'local' | 'other' {
   return 'other';
 }
 
-function catalog(file: FileInput): Result<CatalogResult, InputError> {
-  const size = checkSize(file, MAX_BYTES);
-  if (!size.ok) return size;
-  const doc = parseTomlFile(file);
-  if (!doc.ok) return doc;
-  const list = doc.value.package;
-  if (list === undefined) return ok({ packages: [] });
-  if (!Array.isArray(list)) return err(new InputError({ file: file.path, field: 'package', expected: 'an array of tables' }));
-  const packages: Package[] = [];
-  for (const entry of list) {
-    if (!isRecord(entry) || typeof entry.name !== 'string' || typeof entry.version !== 'string') continue;
-    if (entry.name === '' || entry.version === '') continue;
-    const kind = sourceKind(entry.source);
-    const metadata: Record<string, unknown> = { source: kind };
-    if (typeof entry.source === 'string' && kind !== 'registry') metadata.sourceUrl = entry.source;
-    if (kind === 'registry' && typeof entry.source === 'string' && !entry.source.includes('github.com/rust-lang/crates.io-index') && !entry.source.includes('index.crates.io')) {
-      metadata.sourceUrl = entry.source; // an alternative registry: same name on crates.io may be a different crate
-    }
-    if (typeof entry.checksum === 'string') metadata.checksum = entry.checksum;
-    packages.push(
-      makePackage({
-        name: entry.name,
-        version: entry.version,
-        type: 'cargo',
-        ecosystem: 'crates.io',
-        foundBy: ID,
-        path: file.path,
-        layer: file.layer,
-        metadata,
-      }),
-    );
+function toPackage(file: FileInput, entry: Record<string, unknown>): Package | undefined {
+  if (typeof entry.name !== 'string' || typeof entry.version !== 'string') return undefined;
+  if (entry.name === '' || entry.version === '') return undefined;
+  const kind = sourceKind(entry.source);
+  const metadata: Record<string, unknown> = { source: kind };
+  if (typeof entry.source === 'string' && kind !== 'registry') metadata.sourceUrl = entry.source;
+  if (kind === 'registry' && typeof entry.source === 'string' && !entry.source.includes('github.com/rust-lang/crates.io-index') && !entry.source.includes('index.crates.io')) {
+    metadata.sourceUrl = entry.source; // an alternative registry: same name on crates.io may be a different crate
   }
-  return ok({ packages });
+  if (typeof entry.checksum === 'string') metadata.checksum = entry.checksum;
+  return makePackage({
+    name: entry.name,
+    version: entry.version,
+    type: 'cargo',
+    ecosystem: 'crates.io',
+    foundBy: ID,
+    path: file.path,
+    layer: file.layer,
+    metadata,
+  });
+}
+
+function catalog(file: FileInput): Result<CatalogResult, InputError> {
+  return catalogTomlPackages(file, MAX_BYTES, (entry) => toPackage(file, entry));
 }
 
 /** Cargo lockfiles (`Cargo.lock`, format versions 1 to 4): every `[[package]]`, workspace and path crates marked `source: 'local'`. */
