@@ -2,3 +2,28 @@ export type { DocPath, Fix, Rule, RuleMeta, RuleTarget, Violation } from './rule
 export * from './corpus/score.js';
 export { findingOf, runRules } from './engine/finding.js';
 export type { FindingContext } from './engine/finding.js';
+
+export { parseKubernetes } from './kubernetes/parse.js';
+export type { K8sResource, ParseOptions as KubernetesParseOptions } from './kubernetes/parse.js';
+export { scanKubernetesFiles } from './kubernetes/scan.js';
+export type { K8sInput, K8sRule } from './kubernetes/rule.js';
+export { kubernetesRules } from './rules/kubernetes/registry.js';
+
+export { parseDockerfile } from './dockerfile/parse.js';
+export { isDockerfilePath, scanDockerfile } from './dockerfile/scan.js';
+export type { DockerfileRule } from './dockerfile/rule.js';
+export { dockerfileRules } from './rules/dockerfile/all.js';
+
+export { parseCompose } from './compose/parse.js';
+export { isComposePath, scanCompose } from './compose/scan.js';
+export { composeRules } from './compose/all.js';
+
+export { loadTerraform, parsePlan, scanTerraform } from './terraform/terraform.js';
+export type { SourceFile, TerraformOptions } from './terraform/terraform.js';
+export { loadCloudFormation, looksLikeCloudFormation, parseCloudFormation, scanCloudFormation } from './cloudformation/cloudformation.js';
+export { cloudRules } from './terraform/registry.js';
+export type { CloudRule } from './terraform/cloud-rule.js';
+export type { CloudModel, CloudResource } from './terraform/cloud-model.js';
+
+export { analyzeRbac, formatPath, formatRbacReport, rbacRules, scanRbacFiles } from './rbac/index.js';
+export * as netpol from './netpol/index.js';

@@ -1,0 +1,3 @@
+import { sgOpenIngress } from './security-group.js';
+
+export const rules = [sgOpenIngress];

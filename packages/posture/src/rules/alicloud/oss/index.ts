@@ -1,0 +1,3 @@
+import * as oss from './oss.js';
+
+export const rules = Object.values(oss);

@@ -1,0 +1,3 @@
+import * as ram from './ram.js';
+
+export const rules = Object.values(ram);

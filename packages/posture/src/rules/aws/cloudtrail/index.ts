@@ -1,0 +1,3 @@
+import * as cloudtrail from './cloudtrail.js';
+
+export const rules = Object.values(cloudtrail);

@@ -1,0 +1,3 @@
+import * as e from './encryption.js';
+
+export const rules = Object.values(e);

@@ -1,0 +1,3 @@
+import * as iam from './iam.js';
+
+export const rules = Object.values(iam);

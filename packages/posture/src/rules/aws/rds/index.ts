@@ -1,0 +1,3 @@
+import * as rds from './rds.js';
+
+export const rules = Object.values(rds);

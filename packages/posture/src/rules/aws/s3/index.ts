@@ -1,0 +1,20 @@
+import { abortIncompleteUploads, bucketCustomerKey, bucketEncryption, bucketLogging, bucketMfaDelete, bucketVersioning, objectReadLogging, objectWriteLogging } from './bucket.js';
+import { blockPublicAcls, blockPublicPolicy, globalViewAcl, ignorePublicAcls, noPublicAcl, restrictPublicBuckets, specifyPublicAccessBlock } from './public-access.js';
+
+export const rules = [
+  blockPublicAcls,
+  blockPublicPolicy,
+  ignorePublicAcls,
+  restrictPublicBuckets,
+  specifyPublicAccessBlock,
+  noPublicAcl,
+  globalViewAcl,
+  bucketEncryption,
+  bucketCustomerKey,
+  bucketLogging,
+  bucketVersioning,
+  bucketMfaDelete,
+  objectReadLogging,
+  objectWriteLogging,
+  abortIncompleteUploads,
+];

@@ -1,0 +1,3 @@
+import { lastUserRoot, runsAsRoot } from './user.js';
+
+export const rules = [runsAsRoot, lastUserRoot];

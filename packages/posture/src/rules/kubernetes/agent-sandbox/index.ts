@@ -1,0 +1,3 @@
+import { sandboxEgress, sandboxFloatingTag, sandboxRuntime } from './agent-sandbox.js';
+
+export const rules = [sandboxEgress, sandboxRuntime, sandboxFloatingTag];

@@ -1,0 +1,3 @@
+import { flagRules } from './control-plane.js';
+
+export const rules = [...flagRules];

@@ -1,0 +1,3 @@
+import { pspRules } from './psp.js';
+
+export const rules = [...pspRules];

@@ -1,0 +1,3 @@
+import { boundRules, dashboardAccess, roleRules } from './rbac.js';
+
+export const rules = [...boundRules, dashboardAccess, ...roleRules];
