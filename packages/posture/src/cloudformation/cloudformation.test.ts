@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LimitError } from '@bulwark/core';
+import { seededRandom } from '@bulwark/core/testing';
 import { attr, isUnknown } from '../terraform/cloud-model.js';
 import { parseCloudFormation, scanCloudFormation } from './cloudformation.js';
 
@@ -69,17 +70,8 @@ test('hostile inputs: malformed, alias bombs, deep nesting, size', () => {
   assert.equal(scanCloudFormation('bad.yaml', '{').errors.length, 1);
 });
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('fuzz: seeded mutations and truncations never throw', () => {
-  const rnd = mulberry32(7);
+  const rnd = seededRandom(7);
   const seeds = [read('bucket.yaml'), read('bucket.json')];
   const alphabet = ['!Ref ', '!GetAtt ', '&a ', '*a', '[', ']', '{', '}', ':', '\n  ', '- ', '"', "'", '!If [', '#', '\t'];
   const started = Date.now();

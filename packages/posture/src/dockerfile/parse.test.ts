@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError, LimitError } from '@bulwark/core';
-import { UPDATE_GOLDEN } from '@bulwark/core/testing';
+import { UPDATE_GOLDEN, seededRandom } from '@bulwark/core/testing';
 import { envAt, expand, parseDockerfile, parseImageRef } from './parse.js';
 import type { Dockerfile } from './parse.js';
 import { scanDockerfile } from './scan.js';
@@ -102,20 +102,9 @@ test('lab-app Dockerfile (the real lab image recipe): findings match the golden 
   assert.deepEqual(got, JSON.parse(readFileSync(golden, 'utf8')));
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('fuzz: seeded mutations and truncations of real fixtures never throw, never hang', () => {
   const seeds = ['multistage.Dockerfile', 'escape.Dockerfile', 'lab-app.Dockerfile'].map(fixture);
-  const rnd = mulberry32(0xd0c4e5);
+  const rnd = seededRandom(0xd0c4e5);
   const tokens = ['\\\n', '`\n', '<<EOF', '<<-X\n', '\nEOF\n', '"', "'", '$(', '${', '${A:-', '|', '&&', '\n#', '[', '["a",', '\0', 'ONBUILD ', '--mount=', '\t', '\r\n'];
   const started = Date.now();
   for (let k = 0; k < 600; k++) {

@@ -4,22 +4,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError, LimitError } from '@bulwark/core';
+import { seededRandom } from '@bulwark/core/testing';
 import { parseKubernetes } from './parse.js';
 import { containersOf, podOf } from './workload.js';
 
 const FIX = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures');
 const read = (name: string): Buffer => readFileSync(join(FIX, name));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('multi-document Helm output: objects in order, non-Kubernetes documents skipped, labels default namespace', () => {
   const r = parseKubernetes('helm-rendered.yaml', read('helm-rendered.yaml'));
@@ -115,7 +105,7 @@ test('limits: alias bomb, deep nesting and oversize documents give LimitError', 
 
 test('fuzz: seeded mutations and truncations of real fixtures never throw, never hang', () => {
   const seeds = ['helm-rendered.yaml', 'list.json'].map(read);
-  const rand = mulberry32(0xb01a);
+  const rand = seededRandom(0xb01a);
   const alphabet = ['\n', ' ', '-', ':', '[', ']', '{', '}', '&a', '*a', '!!', '"', "'", '#', '---', '\t', '|', '>', '?', '%'];
   const started = Date.now();
   let errors = 0;

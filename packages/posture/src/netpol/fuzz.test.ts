@@ -3,24 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedPath } from '@bulwark/core/testing';
+import { seededRandom, sharedPath } from '@bulwark/core/testing';
 import { InputError } from '@bulwark/core';
 import { parseManifests } from './parse.js';
 import { buildModel } from './model.js';
 import { connectivityOfModel } from './connlist.js';
 import { exposureOfModel } from './exposure.js';
-
-/** mulberry32: a small seeded PRNG so every run mutates the same way. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cases = sharedPath('corpus', 'netpol', 'cases');

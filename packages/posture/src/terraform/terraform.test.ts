@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, LimitError } from '@bulwark/core';
+import { seededRandom } from '@bulwark/core/testing';
 import { attr, isUnknown } from './cloud-model.js';
 import { parseHcl } from './hcl.js';
 import { loadTerraform, scanTerraform } from './terraform.js';
@@ -99,18 +100,8 @@ test('expressions: heredoc, templates, functions, for, conditionals, escapes', (
   assert.ok(r.ok, r.ok ? '' : r.error.message);
 });
 
-/** mulberry32: deterministic seeded PRNG for the fuzz tests. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('fuzz: seeded mutations and truncations of real fixtures never throw and stay fast', () => {
-  const rnd = mulberry32(20240601);
+  const rnd = seededRandom(20240601);
   const seeds = [read('tree/main.tf'), read('tree/modules/bucket/main.tf'), read('plan.json')];
   const alphabet = ['{', '}', '[', ']', '"', '$', '${', '%{', '<<', 'EOF', '\n', '=', '(', ')', '#', '/*', '\\', ',', ':', '?'];
   const started = Date.now();
