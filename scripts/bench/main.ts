@@ -10,6 +10,7 @@ import { REPO_ROOT, sharedDir } from '@bulwark/core/testing';
 import { defaultDbPath } from '@bulwark/core';
 import { ensureTrivy } from '../peers/trivy.js';
 import { measure, measureMedian, type Measurement } from './measure.js';
+import { benchConfig } from './config.js';
 
 const runs = Number(process.env.BULWARK_BENCH_RUNS ?? 3);
 const bulwark = join(REPO_ROOT, 'bin/bulwark');
@@ -105,9 +106,14 @@ async function mainBench(): Promise<void> {
   try {
     if (!existsSync(join(REPO_ROOT, 'packages/cli/dist/bulwark.mjs'))) execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
     const trivy = ensureTrivy();
-    const db = await ensureDb(work);
     process.stdout.write(`# Bulwark scan benchmark (${new Date().toISOString()}, node ${process.version})\n`);
-    for (const gz of images) await benchImage(gz, work, db, trivy);
+    // BULWARK_BENCH_ONLY=image|config runs one part
+    const only = process.env.BULWARK_BENCH_ONLY;
+    if (only !== 'config') {
+      const db = await ensureDb(work);
+      for (const gz of images) await benchImage(gz, work, db, trivy);
+    }
+    if (only !== 'image') benchConfig(trivy, runs);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -27,3 +27,6 @@ export type { CloudModel, CloudResource } from './terraform/cloud-model.js';
 
 export { analyzeRbac, formatPath, formatRbacReport, rbacRules, scanRbacFiles } from './rbac/index.js';
 export * as netpol from './netpol/index.js';
+export * from './corpus/areas.js';
+export { scoreNetpolCorpus } from './netpol/corpus.js';
+export type { NetpolCaseResult } from './netpol/corpus.js';
