@@ -32,7 +32,8 @@ function bulwarkFindings(path: string): number {
 
 export function benchConfig(trivy: string, runs: number): void {
   const tree = process.env.BULWARK_BENCH_CONFIG_TREE ?? join(sharedDir(), 'corpus', 'k8s', 'cases');
-  // Trivy takes minutes on the corpus tree: one run unless asked for more
+  // Trivy takes minutes on the corpus tree (its default --timeout of 5 min can cut it off on a busy machine):
+  // one run unless asked for more
   const trivyRuns = Number(process.env.BULWARK_BENCH_TRIVY_CONFIG_RUNS ?? 1);
   const work = mkdtempSync(join(tmpdir(), 'bulwark-bench-config-'));
   try {
@@ -40,7 +41,7 @@ export function benchConfig(trivy: string, runs: number): void {
     const bulwarkOut = join(work, 'bulwark.json');
     const trivyRun = measureMedian(trivyRuns, () => {
       const cache = join(work, `trivy-cache-${Math.random().toString(36).slice(2)}`);
-      const m = measure(trivy, ['config', '--skip-policy-update', '--cache-dir', cache, '-q', '-f', 'json', '-o', trivyOut, tree]);
+      const m = measure(trivy, ['config', '--skip-policy-update', '--timeout', '60m', '--cache-dir', cache, '-q', '-f', 'json', '-o', trivyOut, tree]);
       rmSync(cache, { recursive: true, force: true });
       return check(m, 'trivy config');
     });
