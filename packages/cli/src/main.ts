@@ -4,13 +4,16 @@ import { registerScanCommands } from './commands/scan.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerVersionCommands } from './commands/version.js';
 import { registerVulndbCommands } from './commands/vulndb.js';
+import { registerRulesCommands } from './commands/rules.js';
+import { registerComplianceCommands } from './commands/compliance.js';
+import { registerNetpolCommands } from './commands/netpol.js';
 import { CliExit } from './exit.js';
 
 // commander: the de-facto CLI parser for Node (sub-commands, generated --help on every command).
 
 export function buildProgram(): Command {
   const program = new Command('bulwark')
-    .description('Bulwark: cloud-native application protection — scan images, filesystems and SBOMs for vulnerable packages')
+    .description('Bulwark: cloud-native application protection — scan images, filesystems and SBOMs for vulnerable packages, and configuration for misconfigurations and compliance')
     .version(BULWARK_VERSION, '-v, --version', 'print the Bulwark version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -18,6 +21,9 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerVersionCommands(program);
   registerVulndbCommands(program);
+  registerRulesCommands(program);
+  registerComplianceCommands(program);
+  registerNetpolCommands(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }

@@ -30,3 +30,5 @@ export * as netpol from './netpol/index.js';
 export * from './corpus/areas.js';
 export { scoreNetpolCorpus } from './netpol/corpus.js';
 export type { NetpolCaseResult } from './netpol/corpus.js';
+export * from './config-scan/index.js';
+export * from './compliance/index.js';

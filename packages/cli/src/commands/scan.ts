@@ -7,6 +7,7 @@ import { exitCodeFor, filterFindings, isReportFormat, reportFormats, scanTarget,
 import { applySuppressionFiles } from '../suppressions.js';
 import { createProgress } from '../progress.js';
 import { CliExit } from '../exit.js';
+import { registerConfigScanCommands } from './config.js';
 
 interface ScanCliOptions {
   format: string;
@@ -56,7 +57,7 @@ const TARGETS: { kind: TargetKind; name: string; arg: string; description: strin
 ];
 
 export function registerScanCommands(program: Command): void {
-  const scan = program.command('scan').description('scan an artifact for vulnerable packages');
+  const scan = program.command('scan').description('scan an artifact for vulnerable packages, or configuration for misconfigurations');
   for (const t of TARGETS) {
     const cmd = scan
       .command(t.name)
@@ -88,6 +89,7 @@ export function registerScanCommands(program: Command): void {
     cmd.addHelpText('after', `\nExamples:\n  ${t.example}`);
     cmd.action(async (target: string, opts: ScanCliOptions) => runScan(t.kind, target, opts));
   }
+  registerConfigScanCommands(scan);
 }
 
 async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): Promise<void> {

@@ -81,6 +81,11 @@ export function ratingScore(f: VulnerabilityFinding): CvssScore | undefined {
 // finding has a rating but no score.
 const SEVERITY_SCORE: Record<Severity, number> = { critical: 9.5, high: 8.0, medium: 5.5, low: 2.0, negligible: 0.5, unknown: 0.0 };
 
+/** The CVSS-like number GitHub reads as `security-severity` for a bare severity (config findings have no score). */
+export function severityScore(s: Severity): string {
+  return SEVERITY_SCORE[s].toFixed(1);
+}
+
 export function securitySeverity(f: VulnerabilityFinding): string {
   const s = ratingScore(f);
   if (s && severityFromScore(s.baseScore) === f.severity) return s.baseScore.toFixed(1);

@@ -1,0 +1,297 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { BULWARK_VERSION, ConfigError, InputError, SEVERITIES, isSeverity, unwrap } from '@bulwark/core';
+import type { FileError, Severity } from '@bulwark/core';
+import { configFormats, configSummary, isExpired, parseIgnoreFile, writeConfigReport } from '@bulwark/scanner';
+import type { ConfigFormat, ConfigReport, ConfigRuleInfo, ReportedConfigFinding } from '@bulwark/scanner';
+// config-scan and compliance are not re-exported by @bulwark/posture's index yet (see the task report).
+import { findRule, ruleCatalog, scanConfigTree, scanKubernetesSnapshot, unknownRuleNames } from '@bulwark/posture';
+import type { ConfigScanResult } from '@bulwark/posture';
+import { CliExit } from '../exit.js';
+import { createProgress } from '../progress.js';
+
+export interface ConfigCliOptions {
+  format: string;
+  output?: string;
+  severity?: string;
+  exitCode?: string;
+  ignorefile?: string;
+  rules?: string[];
+  skipRules?: string[];
+  showSuppressed?: boolean;
+  progress?: boolean;
+  maxFileBytes?: string;
+}
+
+/** Accepts plain byte counts and 512k / 64M / 2G suffixes. */
+export function parseBytes(raw: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(raw.trim());
+  if (!m) throw new ConfigError(flag, `expected a byte count such as 1048576, 512k or 8M, got "${raw}"`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export function parseSeverities(raw: string | undefined): Severity[] | undefined {
+  if (!raw) return undefined;
+  return raw.split(',').map((part) => {
+    const s = part.trim().toLowerCase();
+    if (!isSeverity(s)) throw new ConfigError('--severity', `unknown severity "${part}"; expected ${SEVERITIES.join(', ')}`);
+    return s;
+  });
+}
+
+export function parseExitCode(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 255) throw new ConfigError('--exit-code', `expected an integer 0-255, got "${raw}"`);
+  return n;
+}
+
+export function checkFormat<T extends string>(raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError('--format', `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+/** Rule names from `--rules a,b c`: split on commas too, and refuse names that are no rule id or alias. */
+export function ruleNames(list: string[] | undefined, flag: string): string[] | undefined {
+  if (!list || list.length === 0) return undefined;
+  const names = list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const unknown = unknownRuleNames(names);
+  if (unknown.length > 0) throw new ConfigError(flag, `unknown rule ${unknown.map((u) => `"${u}"`).join(', ')} (see \`bulwark rules list\`)`);
+  return names;
+}
+
+function pathMatches(rulePath: string, path: string): boolean {
+  const a = rulePath.replace(/^\.?\/+/, '');
+  return a === path || path.startsWith(a.endsWith('/') ? a : `${a}/`);
+}
+
+/**
+ * Marks findings that an ignore-file entry covers: the entry's id equals the rule id or one of its aliases (Trivy's
+ * KSV017, Checkov's CKV_K8S_16...), and its paths (if any) contain the finding's file. Entries naming packages
+ * (purls) are about vulnerabilities and never match. Expired entries are warned about and skipped.
+ */
+export function applyConfigIgnoreFile(findings: ReportedConfigFinding[], file: string, now: Date, warnings: string[]): ReportedConfigFinding[] {
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (e) {
+    throw new InputError({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+  }
+  const rules = unwrap(parseIgnoreFile(content, file)).filter((r) => r.id !== undefined && r.purls.length === 0);
+  const active = rules.filter((r) => {
+    if (!isExpired(r, now)) return true;
+    warnings.push(`${r.at}: ignore rule for ${r.id} expired on ${r.expires}; no longer applied`);
+    return false;
+  });
+  if (active.length === 0) return findings;
+  return findings.map((f) => {
+    const ids = new Set([f.ruleId, ...f.aliases].map((x) => x.toUpperCase()));
+    const hit = active.find((r) => ids.has(r.id!.toUpperCase()) && (r.paths.length === 0 || r.paths.some((p) => pathMatches(p, f.file))));
+    if (!hit) return f;
+    return { ...f, suppressed: { by: 'ignore-file', source: file, ...(hit.reason ? { reason: hit.reason } : {}) } };
+  });
+}
+
+function ruleInfo(id: string): ConfigRuleInfo | undefined {
+  const r = findRule(id);
+  if (!r || r.id !== id) return undefined;
+  return {
+    id: r.id, title: r.title, severity: r.severity, description: r.description, remediation: r.remediation,
+    references: [...r.references], aliases: [...r.aliases], frameworks: r.frameworks.map((f) => ({ ...f })), targets: [...r.targets],
+  };
+}
+
+/** Turns a scan result into the report every format renders; suppressions and the severity filter applied. */
+export function buildConfigReport(
+  scan: ConfigScanResult,
+  target: ConfigReport['target'],
+  opts: { severities?: Severity[]; ignoreFile?: string; now?: Date },
+): ConfigReport {
+  const warnings = [...scan.warnings];
+  let findings: ReportedConfigFinding[] = scan.findings;
+  if (opts.ignoreFile) findings = applyConfigIgnoreFile(findings, opts.ignoreFile, opts.now ?? new Date(), warnings);
+  if (opts.severities) {
+    const keep = new Set(opts.severities);
+    findings = findings.filter((f) => keep.has(f.severity));
+  }
+  const rules: ConfigRuleInfo[] = [];
+  for (const id of [...new Set(findings.map((f) => f.ruleId))].sort()) {
+    const info = ruleInfo(id);
+    if (info) rules.push(info);
+  }
+  const files = [...scan.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    schemaVersion: 1,
+    reportType: 'config',
+    tool: { name: 'bulwark', version: BULWARK_VERSION },
+    createdAt: new Date().toISOString(),
+    target,
+    files,
+    findings,
+    rules,
+    summary: configSummary(findings, files.length),
+    status: { fileErrors: scan.errors, warnings },
+  };
+}
+
+/** Writes the text to -o or stdout, then warnings and file errors (with file and line) to stderr. */
+export function emit(text: string, output: string | undefined, warnings: readonly string[], fileErrors: readonly FileError[]): void {
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  for (const w of warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
+  for (const e of fileErrors) process.stderr.write(`bulwark: warning: skipped ${e.error.startsWith(e.path) ? e.error : `${e.path}: ${e.error}`}\n`);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the config scan of a path. A file the user named on its own must be a configuration file that parses:
+ * otherwise an InputError (exit 2). In a tree, a bad file is reported and skipped.
+ */
+export async function runConfigScan(path: string, opts: { include?: string[]; exclude?: string[]; maxFileBytes?: number; progress: boolean; inventory?: boolean }): Promise<ConfigScanResult> {
+  if (!existsSync(path)) throw new InputError({ file: path, message: 'no such file or directory' });
+  const progress = createProgress('scanning', opts.progress);
+  let scan: ConfigScanResult;
+  try {
+    scan = await scanConfigTree(path, {
+      ...(opts.include ? { include: opts.include } : {}),
+      ...(opts.exclude ? { exclude: opts.exclude } : {}),
+      ...(opts.maxFileBytes !== undefined ? { limits: { maxFileBytes: opts.maxFileBytes } } : {}),
+      ...(opts.inventory ? { inventory: true } : {}),
+      onProgress: (e) => progress.update(e.phase, e.done, e.total),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (isFile(path)) {
+    const first = scan.errors[0];
+    if (first) throw new InputError({ file: path, message: first.error.startsWith(first.path) ? first.error.slice(first.path.length).replace(/^:\s*/, '') : first.error });
+    if (scan.files.length === 0) {
+      throw new InputError({ file: path, expected: 'a Kubernetes manifest, Dockerfile, Terraform (.tf, .tfvars, plan JSON), CloudFormation template or docker-compose file', message: `not a configuration file Bulwark scans${scan.warnings[0] ? ` (${scan.warnings[0]})` : ''}` });
+    }
+  }
+  return scan;
+}
+
+function gate(report: ConfigReport, exitCode: number | undefined): void {
+  if (exitCode === undefined || exitCode === 0) return;
+  if (report.findings.some((f) => !f.suppressed)) throw new CliExit(exitCode);
+}
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --format <format>', `output format: ${configFormats.join(', ')}`, 'table')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-s, --severity <list>', `only report these severities (comma-separated: ${SEVERITIES.join(',')})`)
+    .option('--exit-code <n>', 'exit with this code when a reported finding remains (CI gate)')
+    .option('--ignorefile <file>', 'ignore file: rule ids or aliases, optional paths/expiry/reason', '.bulwarkignore')
+    .option('--show-suppressed', 'also list findings suppressed by the ignore file (table, SARIF)')
+    .option('--rules <ids...>', 'run only these rules (ids or aliases, e.g. BLW-K8S-016 KSV017 CKV_K8S_16)')
+    .option('--skip-rules <ids...>', 'do not run these rules (ids or aliases)')
+    .option('--no-progress', 'no progress bar');
+}
+
+async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void> {
+  const format = checkFormat<ConfigFormat>(opts.format, configFormats);
+  const severities = parseSeverities(opts.severity);
+  const exitCode = parseExitCode(opts.exitCode);
+  const include = ruleNames(opts.rules, '--rules');
+  const exclude = ruleNames(opts.skipRules, '--skip-rules');
+  const maxFileBytes = opts.maxFileBytes === undefined ? undefined : parseBytes(opts.maxFileBytes, '--max-file-bytes');
+  const scan = await runConfigScan(path, {
+    ...(include ? { include } : {}),
+    ...(exclude ? { exclude } : {}),
+    ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
+    progress: opts.progress !== false && Boolean(process.stderr.isTTY) && !process.env.CI,
+  });
+  const report = buildConfigReport(scan, { kind: 'config', name: path }, {
+    ...(severities ? { severities } : {}),
+    ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
+  });
+  const text = writeConfigReport(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  emit(text, opts.output, report.status.warnings, report.status.fileErrors);
+  gate(report, exitCode);
+}
+
+/** Reads a snapshot file the user named (size-limited). */
+export function readSnapshot(file: string, maxBytes = 256 * 1024 * 1024): Buffer {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new InputError({ file, expected: 'a file (kubectl get ... -o json output)', message: 'not a regular file' });
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+  }
+  if (size > maxBytes) throw new InputError({ file, message: `larger than ${maxBytes} bytes` });
+  return readFileSync(file);
+}
+
+/** Scans a `kubectl get ... -o json` snapshot with the Kubernetes rules and the RBAC analyzer. */
+export function scanSnapshotFile(file: string, sel: { include?: string[]; exclude?: string[]; inventory?: boolean }): ConfigScanResult {
+  const content = readSnapshot(file);
+  const name = file.replace(/^.*[\\/]/, '');
+  return scanKubernetesSnapshot(name, content, {
+    ...(sel.include ? { include: sel.include } : {}),
+    ...(sel.exclude ? { exclude: sel.exclude } : {}),
+    ...(sel.inventory ? { inventory: true } : {}),
+  });
+}
+
+async function runScanK8s(opts: ConfigCliOptions & { snapshot?: string }): Promise<void> {
+  if (!opts.snapshot) {
+    throw new ConfigError('--snapshot', 'scan k8s reads a cluster snapshot: pass --snapshot <file> (the output of `kubectl get <kinds> -A -o json`)');
+  }
+  const format = checkFormat<ConfigFormat>(opts.format, configFormats);
+  const severities = parseSeverities(opts.severity);
+  const exitCode = parseExitCode(opts.exitCode);
+  const include = ruleNames(opts.rules, '--rules');
+  const exclude = ruleNames(opts.skipRules, '--skip-rules');
+  const scan = scanSnapshotFile(opts.snapshot, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}) });
+  const report = buildConfigReport(scan, { kind: 'k8s-snapshot', name: opts.snapshot }, {
+    ...(severities ? { severities } : {}),
+    ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
+  });
+  const text = writeConfigReport(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  emit(text, opts.output, report.status.warnings, report.status.fileErrors);
+  gate(report, exitCode);
+}
+
+/** Adds `scan config` and `scan k8s` under the `scan` command. */
+export function registerConfigScanCommands(scan: Command): void {
+  commonOptions(
+    scan
+      .command('config')
+      .description('scan configuration files for misconfigurations: Kubernetes manifests, Dockerfiles, Terraform, CloudFormation, docker-compose')
+      .argument('<path>', 'a directory (walked recursively, skipping .git, node_modules, vendor) or one file'),
+  )
+    .option('--max-file-bytes <n>', 'skip (with a warning) files larger than this (default 8M)')
+    .addHelpText(
+      'after',
+      `\nFile types are detected by name and content: Kubernetes YAML/JSON (apiVersion + kind), Dockerfile / Containerfile /\n*.Dockerfile / Dockerfile.*, Terraform (.tf, .tfvars, plan JSON), CloudFormation (AWSTemplateFormatVersion or\nAWS:: resources), docker-compose (compose*.yaml, docker-compose*.yml, or services: at the top).\n\nExit codes: 0 done (malformed files in a tree are listed on stderr and skipped), 2 bad input (a named file that is\nnot a configuration file or does not parse, unknown flag values), --exit-code N when a reported finding remains.\n\nExamples:\n  bulwark scan config .\n  bulwark scan config deploy/ --severity HIGH,CRITICAL --exit-code 1\n  bulwark scan config infra/ -f sarif -o bulwark.sarif\n  bulwark scan config k8s/ --rules BLW-K8S-016 KSV017 --format json`,
+    )
+    .action(async (path: string, opts: ConfigCliOptions) => runScanConfig(path, opts));
+
+  commonOptions(
+    scan
+      .command('k8s')
+      .description('scan a Kubernetes cluster snapshot with the Kubernetes rules and the RBAC analyzer')
+      .option('--snapshot <file>', 'output of `kubectl get <kinds> -A -o json` (a List), or YAML manifests (required)'),
+  )
+    .addHelpText(
+      'after',
+      `\nOnly snapshots are read here; take one with, for example:\n  kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,ingresses,networkpolicies,\\\n    serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces -A -o json > cluster.json\n\nExamples:\n  bulwark scan k8s --snapshot cluster.json\n  bulwark scan k8s --snapshot cluster.json -f sarif -o cluster.sarif --exit-code 1`,
+    )
+    .action(async (opts: ConfigCliOptions & { snapshot?: string }) => runScanK8s(opts));
+}
+
+/** Every rule of the library, for listings (re-exported so rules.ts has one import place). */
+export { ruleCatalog, findRule };

@@ -1,0 +1,11 @@
+export { scanConfigTree, scanConfigSources, detectConfigType } from './scan.js';
+export type { ConfigScanOptions, ConfigScanResult, ConfigSource, ScannedFile } from './scan.js';
+export { scanKubernetesSnapshot } from './snapshot.js';
+export { ruleCatalog, ruleIdConflicts, findRule, selectRules, unknownRuleNames, rbacAnalyzerRuleIds } from './catalog.js';
+export type { CatalogRule, RuleSelection } from './catalog.js';
+export type { ConfigFileType } from './detect.js';
+export type { ScannedResource } from './inventory.js';
+export { DEFAULT_WALK_LIMITS, SKIPPED_DIRS } from './walk.js';
+export type { WalkLimits } from './walk.js';
+export { walkTree, readBounded } from './walk.js';
+export type { WalkedFile } from './walk.js';
