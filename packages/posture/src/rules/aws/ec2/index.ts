@@ -1,3 +1,4 @@
+import { amiEncryption, amiOwners } from './ami.js';
 import { imdsv2, instanceAndLaunchConfigEncryptionCheckov, instanceEncryption, launchConfigEncryption, launchConfigPublicIp, userDataSecrets } from './instance.js';
 import { aclAllPorts, aclPublicIngress, noDefaultVpc, sgDescription, sgPublicEgress, sgPublicIngress, sgRuleDescription, subnetPublicIp, vpcFlowLogs } from './network.js';
 
@@ -17,4 +18,6 @@ export const rules = [
   imdsv2,
   launchConfigPublicIp,
   userDataSecrets,
+  amiOwners,
+  amiEncryption,
 ];

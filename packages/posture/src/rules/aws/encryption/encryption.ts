@@ -275,3 +275,15 @@ export const elasticacheTransitEncryption = attrRule({
   paths: { aws_elasticache_replication_group: 'transit_encryption_enabled', 'AWS::ElastiCache::ReplicationGroup': 'TransitEncryptionEnabled' },
   ok: truthy,
 });
+
+export const ebsSnapshotCopyCmk = attrRule({
+  id: 'BLW-AWS-176',
+  title: 'EBS snapshot copy is not encrypted with a customer managed key',
+  ...enc('EBS snapshot copy without a CMK', 'Set kms_key_id (with encrypted = true) on aws_ebs_snapshot_copy.'),
+  severity: 'medium',
+  references: ['https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html'],
+  aliases: ['CKV_AWS_183'],
+  frameworks: PCI,
+  paths: { aws_ebs_snapshot_copy: 'kms_key_id' },
+  ok: present,
+});

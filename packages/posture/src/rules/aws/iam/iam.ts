@@ -170,3 +170,108 @@ export const groupMfa = defineCloudRule({
   },
 });
 
+
+/** Actions whose API response carries credentials (cloudsplaining's ACTIONS_THAT_RETURN_CREDENTIALS, lower case). */
+const CREDENTIAL_ACTIONS = [
+  'airflow:createclitoken',
+  'airflow:createweblogintoken',
+  'appsync:createapikey',
+  'chime:createapikey',
+  'cloud9:createenvironmenttoken',
+  'codeartifact:getauthorizationtoken',
+  'codepipeline:pollforjobs',
+  'cognito-identity:getopenidtoken',
+  'cognito-identity:getopenidtokenfordeveloperidentity',
+  'cognito-identity:getcredentialsforidentity',
+  'cognito-idp:getsigningcertificate',
+  'connect:getfederationtoken',
+  'connect:getfederationtokens',
+  'ec2:getpassworddata',
+  'emr-containers:getmanagedendpointsessioncredentials',
+  'finspace-api:getprogrammaticaccesscredentials',
+  'gamelift:requestuploadcredentials',
+  'gamelift:getinstanceaccess',
+  'gamelift:getcomputeaccess',
+  'gamelift:getcomputeauthtoken',
+  'grafana:createworkspaceapikey',
+  'iam:createaccesskey',
+  'iam:createloginprofile',
+  'iam:createservicespecificcredential',
+  'iam:resetservicespecificcredential',
+  'iam:updateaccesskey',
+  'license-manager:getaccesstoken',
+  'lightsail:getinstanceaccessdetails',
+  'lightsail:downloaddefaultkeypair',
+  'lightsail:createbucketaccesskey',
+  'lightsail:getrelationaldatabasemasteruserpassword',
+  'mediapackage:rotatechannelcredentials',
+  'mediapackage:rotateingestendpointcredentials',
+  'rds-db:connect',
+  'redshift:getclustercredentials',
+  'redshift:getclustercredentialswithiam',
+  'redshift-serverless:getcredentials',
+  'sso:getrolecredentials',
+  'sts:assumerole',
+  'sts:assumerolewithsaml',
+  'sts:assumerolewithwebidentity',
+  'sts:getfederationtoken',
+  'sts:getsessiontoken',
+];
+// ECR registry logins are routine for every image pull (Checkov excludes them).
+const CREDENTIAL_EXCLUDED = ['ecr:getauthorizationtoken', 'ecr-public:getauthorizationtoken'];
+
+/** Read actions that leak data when granted on every resource (cloudsplaining's READ_ONLY_DATA_EXFILTRATION_ACTIONS). */
+const EXFILTRATION_ACTIONS = ['s3:getobject', 'ssm:getparameter', 'ssm:getparameters', 'ssm:getparametersbypath', 'secretsmanager:getsecretvalue'];
+
+/** Actions with no resource-level permissions: a statement of only these is not "unconstrained" (cloudsplaining). */
+const WILDCARD_ONLY = new Set(['ecr:getauthorizationtoken', 'ecr-public:getauthorizationtoken', 'sts:getsessiontoken']);
+
+/** IAM action pattern match ("s3:Get*", "*", "iam:CreateAccessKey"), case-insensitive. */
+function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp('^' + pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return re.test(action);
+}
+
+/** Which of `sensitive` an Allow statement on Resource "*" grants (Action patterns, or NotAction complement). */
+function unconstrained(statements: Statement[], sensitive: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const s of statements) {
+    if (s.effect !== 'Allow' || !s.resources.includes('*')) continue;
+    if (s.actions.length > 0 && s.actions.every((a) => WILDCARD_ONLY.has(a.toLowerCase()))) continue;
+    for (const a of sensitive) {
+      const granted = s.actions.length > 0 ? s.actions.some((p) => actionMatches(p, a)) : s.notActions.length > 0 && !s.notActions.some((p) => actionMatches(p, a));
+      if (granted) found.add(a);
+    }
+  }
+  return [...found];
+}
+
+export const credentialsExposure = defineCloudRule({
+  id: 'BLW-AWS-191',
+  title: 'IAM policy allows actions that return credentials on all resources',
+  severity: 'high',
+  description: 'Actions such as iam:CreateAccessKey, sts:AssumeRole or redshift:GetClusterCredentials return credentials; granting them on Resource "*" lets the principal mint credentials for any user, role or cluster.',
+  remediation: 'Scope credential-returning actions to specific resource ARNs, or remove them.',
+  references: ['https://cloudsplaining.readthedocs.io/en/latest/glossary/credentials-exposure/', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'],
+  aliases: ['CKV_AWS_287'],
+  resourceTypes: Object.keys(POLICY_TYPES),
+  check: (r, model) => {
+    const hits = unconstrained(policyStatements(r, model), CREDENTIAL_ACTIONS.filter((a) => !CREDENTIAL_EXCLUDED.includes(a)));
+    return hits.length ? [{ message: `Policy allows credential-returning actions on "*": ${hits.join(', ')}.`, path: [POLICY_TYPES[r.type]!] }] : [];
+  },
+});
+
+export const dataExfiltration = defineCloudRule({
+  id: 'BLW-AWS-192',
+  title: 'IAM policy allows reading objects, parameters or secrets on all resources',
+  severity: 'medium',
+  description: 's3:GetObject, ssm:GetParameter* or secretsmanager:GetSecretValue on Resource "*" lets the principal read every object, parameter and secret in the account.',
+  remediation: 'Scope these actions to the specific buckets, parameter paths and secret ARNs the principal needs.',
+  references: ['https://cloudsplaining.readthedocs.io/en/latest/glossary/data-exfiltration/', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'],
+  aliases: ['CKV_AWS_288'],
+  resourceTypes: Object.keys(POLICY_TYPES),
+  check: (r, model) => {
+    const hits = unconstrained(policyStatements(r, model), EXFILTRATION_ACTIONS);
+    return hits.length ? [{ message: `Policy allows data reads on "*": ${hits.join(', ')}.`, path: [POLICY_TYPES[r.type]!] }] : [];
+  },
+});

@@ -152,3 +152,16 @@ export const docdbLogging = attrRule({
   ok: (v) => listOf(v).some((x) => x === 'audit' || x === 'profiler'),
 });
 
+
+export const activityStreamCmk = attrRule({
+  id: 'BLW-AWS-188',
+  title: 'RDS cluster activity stream is not encrypted with a customer managed key',
+  severity: 'medium',
+  description: 'Database activity streams carry every audited statement; they should be encrypted with a KMS key you control.',
+  remediation: 'Set kms_key_id on aws_rds_cluster_activity_stream to a customer managed key.',
+  references: ['https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/DBActivityStreams.Overview.html'],
+  aliases: ['CKV_AWS_246'],
+  frameworks: [{ framework: 'pci-dss-4.0', control: '3.5.1' }],
+  paths: { aws_rds_cluster_activity_stream: 'kms_key_id' },
+  ok: isSet,
+});

@@ -1,4 +1,5 @@
 import { abortIncompleteUploads, bucketCustomerKey, bucketEncryption, bucketLogging, bucketMfaDelete, bucketVersioning, objectReadLogging, objectWriteLogging } from './bucket.js';
+import { anyPrincipal, publicBucketTls } from './policy.js';
 import { blockPublicAcls, blockPublicPolicy, globalViewAcl, ignorePublicAcls, noPublicAcl, restrictPublicBuckets, specifyPublicAccessBlock } from './public-access.js';
 
 export const rules = [
@@ -17,4 +18,6 @@ export const rules = [
   objectReadLogging,
   objectWriteLogging,
   abortIncompleteUploads,
+  anyPrincipal,
+  publicBucketTls,
 ];

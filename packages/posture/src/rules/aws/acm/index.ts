@@ -1,0 +1,3 @@
+import * as m from './acm.js';
+
+export const rules = Object.values(m);

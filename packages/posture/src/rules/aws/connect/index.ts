@@ -1,0 +1,3 @@
+import * as m from './connect.js';
+
+export const rules = Object.values(m);
