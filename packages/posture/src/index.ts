@@ -32,3 +32,4 @@ export { scoreNetpolCorpus } from './netpol/corpus.js';
 export type { NetpolCaseResult } from './netpol/corpus.js';
 export * from './config-scan/index.js';
 export * from './compliance/index.js';
+export * from './policy/index.js';

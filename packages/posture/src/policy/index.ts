@@ -1,0 +1,10 @@
+export { loadPolicies } from './load.js';
+export type { LoadPolicyOptions, LoadedPolicies } from './load.js';
+export { PolicyError, PolicyEvaluationError } from './errors.js';
+export { DEFAULT_CEL_LIMITS, compileCel, toCel, CelCompileError, CelEvalError } from './cel.js';
+export type { BindingSizes, CelBindings, CelLimits, CompiledCel } from './cel.js';
+export { DEFAULT_POLICY_FILE_LIMITS } from './yaml.js';
+export type { PolicyFileLimits } from './yaml.js';
+export { BULWARK_API_VERSION, SEVERITY_ANNOTATION, TITLE_ANNOTATION } from './compile.js';
+export { compileRe2, Re2SyntaxError } from './re2.js';
+export type { Re2 } from './re2.js';
