@@ -1,12 +1,12 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BULWARK_VERSION, ConfigError, InputError, SEVERITIES, isSeverity, unwrap } from '@bulwark/core';
 import type { FileError, Severity } from '@bulwark/core';
 import { configFormats, configSummary, isExpired, parseIgnoreFile, writeConfigReport } from '@bulwark/scanner';
 import type { ConfigFormat, ConfigReport, ConfigRuleInfo, ReportedConfigFinding } from '@bulwark/scanner';
-// config-scan and compliance are not re-exported by @bulwark/posture's index yet (see the task report).
-import { findRule, ruleCatalog, scanConfigTree, scanKubernetesSnapshot, unknownRuleNames } from '@bulwark/posture';
-import type { ConfigScanResult } from '@bulwark/posture';
+import { findRule, loadPolicies, ruleCatalog, scanConfigTree, scanKubernetesSnapshot, unknownRuleNames } from '@bulwark/posture';
+import type { ConfigScanResult, K8sRule, RuleMeta } from '@bulwark/posture';
 import { CliExit } from '../exit.js';
 import { createProgress } from '../progress.js';
 
@@ -21,6 +21,50 @@ export interface ConfigCliOptions {
   showSuppressed?: boolean;
   progress?: boolean;
   maxFileBytes?: string;
+  policy?: string[];
+}
+
+const POLICY_FILE = /\.(ya?ml|json)$/i;
+
+/** Policy files under a path: the file itself, or every .yaml/.yml/.json below a directory (sorted, no symlinks). */
+function policyFiles(path: string): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new InputError({ file: path, field: '--policy', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+  }
+  if (st.isFile()) return [path];
+  const out: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 16) return;
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) walk(p, depth + 1);
+      else if (e.isFile() && POLICY_FILE.test(e.name)) out.push(p);
+    }
+  };
+  walk(path, 0);
+  return out;
+}
+
+/**
+ * Loads CEL policies (Bulwark policy files and ValidatingAdmissionPolicies) from `--policy` files or directories.
+ * Any bad policy stops the command (exit 2) with every error, file and line: a policy silently dropped would let
+ * violations through a CI gate.
+ */
+export function loadPolicyPaths(paths: string[] | undefined): K8sRule[] | undefined {
+  if (!paths || paths.length === 0) return undefined;
+  const files = paths.flatMap(policyFiles).map((p) => ({ path: p, content: readFileSync(p) }));
+  if (files.length === 0) throw new InputError({ file: paths.join(', '), field: '--policy', expected: 'policy files (.yaml, .yml, .json)', message: 'no policy file found' });
+  const { rules, errors } = loadPolicies(files);
+  const first = errors[0];
+  if (first) {
+    throw new InputError({ file: first.file, message: errors.map((e) => e.message).join('\n  ') + (errors.length > 1 ? `\n  (${errors.length} policy errors)` : '') });
+  }
+  const builtIn = rules.find((r) => findRule(r.id)?.id === r.id);
+  if (builtIn) throw new InputError({ file: paths.join(', '), field: '--policy', message: `policy id ${builtIn.id} is a built-in rule id; choose another` });
+  return rules;
 }
 
 /** Accepts plain byte counts and 512k / 64M / 2G suffixes. */
@@ -53,10 +97,11 @@ export function checkFormat<T extends string>(raw: string, allowed: readonly T[]
 }
 
 /** Rule names from `--rules a,b c`: split on commas too, and refuse names that are no rule id or alias. */
-export function ruleNames(list: string[] | undefined, flag: string): string[] | undefined {
+export function ruleNames(list: string[] | undefined, flag: string, custom: readonly RuleMeta[] = []): string[] | undefined {
   if (!list || list.length === 0) return undefined;
   const names = list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  const unknown = unknownRuleNames(names);
+  const customNames = new Set(custom.flatMap((r) => [r.id, ...r.aliases]).map((n) => n.toUpperCase()));
+  const unknown = unknownRuleNames(names).filter((n) => !customNames.has(n.toUpperCase()));
   if (unknown.length > 0) throw new ConfigError(flag, `unknown rule ${unknown.map((u) => `"${u}"`).join(', ')} (see \`bulwark rules list\`)`);
   return names;
 }
@@ -93,12 +138,14 @@ export function applyConfigIgnoreFile(findings: ReportedConfigFinding[], file: s
   });
 }
 
-function ruleInfo(id: string): ConfigRuleInfo | undefined {
-  const r = findRule(id);
-  if (!r || r.id !== id) return undefined;
+function ruleInfo(id: string, custom: readonly RuleMeta[]): ConfigRuleInfo | undefined {
+  const builtIn = findRule(id);
+  const r = builtIn?.id === id ? builtIn : custom.find((c) => c.id === id);
+  if (!r) return undefined;
   return {
     id: r.id, title: r.title, severity: r.severity, description: r.description, remediation: r.remediation,
-    references: [...r.references], aliases: [...r.aliases], frameworks: r.frameworks.map((f) => ({ ...f })), targets: [...r.targets],
+    references: [...r.references], aliases: [...r.aliases], frameworks: r.frameworks.map((f) => ({ ...f })),
+    targets: 'targets' in r ? [...(r as { targets: string[] }).targets] : [r.target],
   };
 }
 
@@ -106,7 +153,7 @@ function ruleInfo(id: string): ConfigRuleInfo | undefined {
 export function buildConfigReport(
   scan: ConfigScanResult,
   target: ConfigReport['target'],
-  opts: { severities?: Severity[]; ignoreFile?: string; now?: Date },
+  opts: { severities?: Severity[]; ignoreFile?: string; now?: Date; customRules?: readonly RuleMeta[] },
 ): ConfigReport {
   const warnings = [...scan.warnings];
   let findings: ReportedConfigFinding[] = scan.findings;
@@ -117,7 +164,7 @@ export function buildConfigReport(
   }
   const rules: ConfigRuleInfo[] = [];
   for (const id of [...new Set(findings.map((f) => f.ruleId))].sort()) {
-    const info = ruleInfo(id);
+    const info = ruleInfo(id, opts.customRules ?? []);
     if (info) rules.push(info);
   }
   const files = [...scan.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -155,7 +202,10 @@ function isFile(path: string): boolean {
  * Runs the config scan of a path. A file the user named on its own must be a configuration file that parses:
  * otherwise an InputError (exit 2). In a tree, a bad file is reported and skipped.
  */
-export async function runConfigScan(path: string, opts: { include?: string[]; exclude?: string[]; maxFileBytes?: number; progress: boolean; inventory?: boolean }): Promise<ConfigScanResult> {
+export async function runConfigScan(
+  path: string,
+  opts: { include?: string[]; exclude?: string[]; maxFileBytes?: number; progress: boolean; inventory?: boolean; policyRules?: readonly K8sRule[] },
+): Promise<ConfigScanResult> {
   if (!existsSync(path)) throw new InputError({ file: path, message: 'no such file or directory' });
   const progress = createProgress('scanning', opts.progress);
   let scan: ConfigScanResult;
@@ -165,6 +215,7 @@ export async function runConfigScan(path: string, opts: { include?: string[]; ex
       ...(opts.exclude ? { exclude: opts.exclude } : {}),
       ...(opts.maxFileBytes !== undefined ? { limits: { maxFileBytes: opts.maxFileBytes } } : {}),
       ...(opts.inventory ? { inventory: true } : {}),
+      ...(opts.policyRules ? { policyRules: opts.policyRules } : {}),
       onProgress: (e) => progress.update(e.phase, e.done, e.total),
     });
   } finally {
@@ -195,6 +246,7 @@ function commonOptions(cmd: Command): Command {
     .option('--show-suppressed', 'also list findings suppressed by the ignore file (table, SARIF)')
     .option('--rules <ids...>', 'run only these rules (ids or aliases, e.g. BLW-K8S-016 KSV017 CKV_K8S_16)')
     .option('--skip-rules <ids...>', 'do not run these rules (ids or aliases)')
+    .option('--policy <paths...>', 'also run CEL policies: Bulwark policy files or ValidatingAdmissionPolicy objects (files or directories)')
     .option('--no-progress', 'no progress bar');
 }
 
@@ -202,16 +254,19 @@ async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void
   const format = checkFormat<ConfigFormat>(opts.format, configFormats);
   const severities = parseSeverities(opts.severity);
   const exitCode = parseExitCode(opts.exitCode);
-  const include = ruleNames(opts.rules, '--rules');
-  const exclude = ruleNames(opts.skipRules, '--skip-rules');
+  const policyRules = loadPolicyPaths(opts.policy);
+  const include = ruleNames(opts.rules, '--rules', policyRules);
+  const exclude = ruleNames(opts.skipRules, '--skip-rules', policyRules);
   const maxFileBytes = opts.maxFileBytes === undefined ? undefined : parseBytes(opts.maxFileBytes, '--max-file-bytes');
   const scan = await runConfigScan(path, {
+    ...(policyRules ? { policyRules } : {}),
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     progress: opts.progress !== false && Boolean(process.stderr.isTTY) && !process.env.CI,
   });
   const report = buildConfigReport(scan, { kind: 'config', name: path }, {
+    ...(policyRules ? { customRules: policyRules } : {}),
     ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
   });
@@ -236,13 +291,14 @@ export function readSnapshot(file: string, maxBytes = 256 * 1024 * 1024): Buffer
 }
 
 /** Scans a `kubectl get ... -o json` snapshot with the Kubernetes rules and the RBAC analyzer. */
-export function scanSnapshotFile(file: string, sel: { include?: string[]; exclude?: string[]; inventory?: boolean }): ConfigScanResult {
+export function scanSnapshotFile(file: string, sel: { include?: string[]; exclude?: string[]; inventory?: boolean; policyRules?: readonly K8sRule[] }): ConfigScanResult {
   const content = readSnapshot(file);
   const name = file.replace(/^.*[\\/]/, '');
   return scanKubernetesSnapshot(name, content, {
     ...(sel.include ? { include: sel.include } : {}),
     ...(sel.exclude ? { exclude: sel.exclude } : {}),
     ...(sel.inventory ? { inventory: true } : {}),
+    ...(sel.policyRules ? { policyRules: sel.policyRules } : {}),
   });
 }
 
@@ -253,10 +309,12 @@ async function runScanK8s(opts: ConfigCliOptions & { snapshot?: string }): Promi
   const format = checkFormat<ConfigFormat>(opts.format, configFormats);
   const severities = parseSeverities(opts.severity);
   const exitCode = parseExitCode(opts.exitCode);
-  const include = ruleNames(opts.rules, '--rules');
-  const exclude = ruleNames(opts.skipRules, '--skip-rules');
-  const scan = scanSnapshotFile(opts.snapshot, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}) });
+  const policyRules = loadPolicyPaths(opts.policy);
+  const include = ruleNames(opts.rules, '--rules', policyRules);
+  const exclude = ruleNames(opts.skipRules, '--skip-rules', policyRules);
+  const scan = scanSnapshotFile(opts.snapshot, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(policyRules ? { policyRules } : {}) });
   const report = buildConfigReport(scan, { kind: 'k8s-snapshot', name: opts.snapshot }, {
+    ...(policyRules ? { customRules: policyRules } : {}),
     ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
   });
@@ -276,7 +334,7 @@ export function registerConfigScanCommands(scan: Command): void {
     .option('--max-file-bytes <n>', 'skip (with a warning) files larger than this (default 8M)')
     .addHelpText(
       'after',
-      `\nFile types are detected by name and content: Kubernetes YAML/JSON (apiVersion + kind), Dockerfile / Containerfile /\n*.Dockerfile / Dockerfile.*, Terraform (.tf, .tfvars, plan JSON), CloudFormation (AWSTemplateFormatVersion or\nAWS:: resources), docker-compose (compose*.yaml, docker-compose*.yml, or services: at the top).\n\nExit codes: 0 done (malformed files in a tree are listed on stderr and skipped), 2 bad input (a named file that is\nnot a configuration file or does not parse, unknown flag values), --exit-code N when a reported finding remains.\n\nExamples:\n  bulwark scan config .\n  bulwark scan config deploy/ --severity HIGH,CRITICAL --exit-code 1\n  bulwark scan config infra/ -f sarif -o bulwark.sarif\n  bulwark scan config k8s/ --rules BLW-K8S-016 KSV017 --format json`,
+      `\nFile types are detected by name and content: Kubernetes YAML/JSON (apiVersion + kind), Dockerfile / Containerfile /\n*.Dockerfile / Dockerfile.*, Terraform (.tf, .tfvars, plan JSON), CloudFormation (AWSTemplateFormatVersion or\nAWS:: resources), docker-compose (compose*.yaml, docker-compose*.yml, or services: at the top).\n\nExit codes: 0 done (malformed files in a tree are listed on stderr and skipped), 2 bad input (a named file that is\nnot a configuration file or does not parse, unknown flag values), --exit-code N when a reported finding remains.\n\nExamples:\n  bulwark scan config .\n  bulwark scan config deploy/ --severity HIGH,CRITICAL --exit-code 1\n  bulwark scan config infra/ -f sarif -o bulwark.sarif\n  bulwark scan config k8s/ --rules BLW-K8S-016 KSV017 --format json\n  bulwark scan config k8s/ --policy policies/ --exit-code 1`,
     )
     .action(async (path: string, opts: ConfigCliOptions) => runScanConfig(path, opts));
 

@@ -126,6 +126,34 @@ test('scan config: --severity, --rules/--skip-rules by alias, --exit-code', () =
   assert.equal(runCli(['scan', 'config', TREE, '--severity', 'bad']).status, 2);
 });
 
+test('scan config --policy: CEL policies and ValidatingAdmissionPolicies run beside the built-ins', () => {
+  const POLICIES = join(here, 'fixtures', 'policies');
+  const withPolicies = json<ConfigReport>(['scan', 'config', TREE, '-f', 'json', '--policy', POLICIES]);
+  const byRule = (id: string): string[] => withPolicies.findings.filter((f) => f.ruleId === id).map((f) => `${f.resource} ${f.file}:${f.range.startLine}`);
+  // deployment.yaml: Deployment shop/web has hostNetwork: true and no team label
+  assert.deepEqual(byRule('VAP:deny-host-network'), ['Deployment/shop/web k8s/deployment.yaml:1']);
+  assert.ok(byRule('ORG-K8S-001').some((x) => x.startsWith('Deployment/shop/web k8s/deployment.yaml:6')), byRule('ORG-K8S-001').join('; '));
+  const vap = withPolicies.findings.find((f) => f.ruleId === 'VAP:deny-host-network')!;
+  assert.equal(vap.severity, 'high');
+  assert.match(vap.message, /must not share the node's network namespace/);
+  const plain = json<ConfigReport>(['scan', 'config', TREE, '-f', 'json']);
+  assert.equal(plain.findings.length, withPolicies.findings.length - byRule('VAP:deny-host-network').length - byRule('ORG-K8S-001').length, 'built-in findings unchanged');
+  // selection and suppression work on policy ids and aliases like on built-ins
+  const only = json<ConfigReport>(['scan', 'config', TREE, '-f', 'json', '--policy', POLICIES, '--rules', 'org-team-label']);
+  assert.deepEqual([...new Set(only.findings.map((f) => f.ruleId))], ['ORG-K8S-001']);
+  const out = join(work, 'policies.sarif');
+  assert.equal(runCli(['scan', 'config', TREE, '-f', 'sarif', '-o', out, '--policy', POLICIES]).status, 0);
+  const log = JSON.parse(readFileSync(out, 'utf8')) as Sarif.Log;
+  sarifValidator()(log);
+  const rule = log.runs[0]!.tool.driver.rules!.find((r) => r.id === 'ORG-K8S-001');
+  assert.equal(rule?.shortDescription?.text, 'Workloads carry a team label');
+  // a policy that does not compile stops the scan: exit 2, file and line of the expression
+  const bad = runCli(['scan', 'config', TREE, '--policy', join(here, 'fixtures', 'policies-bad')]);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /policies-bad\/broken\.yaml.*line 10|broken\.yaml:10/s);
+  assert.equal(runCli(['scan', 'config', TREE, '--policy', join(work, 'missing')]).status, 2);
+});
+
 test('scan config: .bulwarkignore suppresses by rule id or peer alias, with expiry and paths', () => {
   const ignore = join(work, 'ignore');
   writeFileSync(ignore, 'KSV017 # accepted: legacy node agent\nBLW-DF-002 exp:2000-01-01\n');

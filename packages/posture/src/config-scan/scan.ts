@@ -7,6 +7,7 @@ import { scanCompose } from '../compose/scan.js';
 import { scanDockerfile } from '../dockerfile/scan.js';
 import { parseKubernetes } from '../kubernetes/parse.js';
 import { scanKubernetesFiles } from '../kubernetes/scan.js';
+import type { K8sRule } from '../kubernetes/rule.js';
 import { rbacRules, scanRbacFiles } from '../rbac/scan.js';
 import { dockerfileRules } from '../rules/dockerfile/all.js';
 import { kubernetesRules } from '../rules/kubernetes/registry.js';
@@ -27,6 +28,8 @@ export interface ConfigScanOptions extends RuleSelection {
   concurrency?: number;
   /** Also list every scanned resource (compliance needs the applicable set); costs a second parse. */
   inventory?: boolean;
+  /** Custom Kubernetes rules (CEL policies from `loadPolicies`), run beside the built-ins. */
+  policyRules?: readonly K8sRule[];
   /** Also run the RBAC analyzer (effective permissions across bindings) over the Kubernetes objects. */
   rbacAnalysis?: boolean;
   onProgress?: (e: { phase: 'read' | 'scan'; done: number; total: number }) => void;
@@ -122,7 +125,7 @@ export function scanConfigSources(sources: readonly ConfigSource[], opts: Omit<C
   const tick = (): void => opts.onProgress?.({ phase: 'scan', done: ++done, total });
 
   if (k8s.length > 0) {
-    const rules = selectRules(kubernetesRules, sel);
+    const rules = [...selectRules(kubernetesRules, sel), ...selectRules(opts.policyRules ?? [], sel)];
     const r = scanKubernetesFiles(k8s, rules, { onRuleError: ruleError('(kubernetes rules)') });
     findings.push(...r.findings);
     errors.push(...r.errors.map(toFileError));
