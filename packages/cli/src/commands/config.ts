@@ -60,7 +60,8 @@ export function loadPolicyPaths(paths: string[] | undefined): K8sRule[] | undefi
   const { rules, errors } = loadPolicies(files);
   const first = errors[0];
   if (first) {
-    throw new InputError({ file: first.file, message: errors.map((e) => e.message).join('\n  ') + (errors.length > 1 ? `\n  (${errors.length} policy errors)` : '') });
+    const text = (e: InputError): string => (e.file === first.file && e.message.startsWith(`${e.file}: `) ? e.message.slice(e.file.length + 2) : e.message);
+    throw new InputError({ file: first.file, message: errors.map(text).join('\n  ') + (errors.length > 1 ? `\n  (${errors.length} policy errors)` : '') });
   }
   const builtIn = rules.find((r) => findRule(r.id)?.id === r.id);
   if (builtIn) throw new InputError({ file: paths.join(', '), field: '--policy', message: `policy id ${builtIn.id} is a built-in rule id; choose another` });
