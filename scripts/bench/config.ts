@@ -26,8 +26,8 @@ function trivyFailures(path: string): number {
 
 /** Findings in a `bulwark scan config -f json` report. */
 function bulwarkFindings(path: string): number {
-  const report = JSON.parse(readFileSync(path, 'utf8')) as { configFindings?: unknown[] };
-  return report.configFindings?.length ?? 0;
+  const report = JSON.parse(readFileSync(path, 'utf8')) as { findings?: unknown[] };
+  return report.findings?.length ?? 0;
 }
 
 export function benchConfig(trivy: string, runs: number): void {
