@@ -52,7 +52,7 @@ function sarifValidator(): (doc: unknown) => void {
 
 interface ConfigReport {
   files: { path: string; type: string }[];
-  findings: { ruleId: string; file: string; severity: string; aliases: string[]; range: { startLine: number }; suppressed?: { reason?: string } }[];
+  findings: { ruleId: string; file: string; severity: string; aliases: string[]; range: { startLine: number }; resource?: string; message: string; suppressed?: { reason?: string } }[];
   rules: { id: string }[];
   summary: { files: number; findings: number; suppressed: number };
   status: { fileErrors: { path: string; error: string }[] };

@@ -8,13 +8,12 @@ const WORKLOAD_KINDS = new Set(['Pod', 'PodTemplate', 'Deployment', 'StatefulSet
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const CONTROL_PLANE = new Set(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd', 'kubelet']);
 
-/** Rule ids per control: the rules' metadata (minus known-wrong entries) plus the framework's own additions. */
+/** Rule ids per control: the rules' metadata plus the framework's own additions. */
 export function controlRules(framework: FrameworkSpec, rules: readonly CatalogRule[]): Map<string, string[]> {
-  const ignored = new Set((framework.ignoreMetadata ?? []).map((x) => `${x.rule}\0${x.control}`));
   const out = new Map<string, string[]>(effectiveControls(framework, rules).map((c) => [c.id, [...(c.rules ?? [])]]));
   for (const r of rules) {
     for (const f of r.frameworks) {
-      if (!framework.metadataIds.includes(f.framework) || ignored.has(`${r.id}\0${f.control}`)) continue;
+      if (!framework.metadataIds.includes(f.framework)) continue;
       const list = out.get(f.control);
       if (list && !list.includes(r.id)) list.push(r.id);
     }
@@ -42,11 +41,10 @@ function compareControlIds(a: string, b: string): number {
  */
 export function effectiveControls(framework: FrameworkSpec, rules: readonly CatalogRule[]): ControlSpec[] {
   const listed = new Set(framework.controls.map((c) => c.id));
-  const ignored = new Set((framework.ignoreMetadata ?? []).map((x) => `${x.rule}\0${x.control}`));
   const extra = new Map<string, ControlSpec>();
   for (const r of rules) {
     for (const f of r.frameworks) {
-      if (!framework.metadataIds.includes(f.framework) || listed.has(f.control) || ignored.has(`${r.id}\0${f.control}`)) continue;
+      if (!framework.metadataIds.includes(f.framework) || listed.has(f.control)) continue;
       if (!extra.has(f.control)) extra.set(f.control, { id: f.control, title: `${r.title} (title from rule ${r.id})` });
     }
   }

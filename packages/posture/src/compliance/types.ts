@@ -21,8 +21,6 @@ export interface FrameworkSpec {
   readonly version: string;
   /** `framework` values in rule metadata that mean this framework ("cis-kubernetes-1.9"). */
   readonly metadataIds: readonly string[];
-  /** Metadata mappings known to be wrong for this edition (numbered after another one, or off topic); ignored. */
-  readonly ignoreMetadata?: readonly { rule: string; control: string }[];
   readonly controls: readonly ControlSpec[];
   readonly references: readonly string[];
 }

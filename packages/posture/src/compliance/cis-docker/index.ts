@@ -6,8 +6,6 @@ export const cisDocker: FrameworkSpec = {
   name: 'CIS Docker Benchmark',
   version: '1.6.0',
   metadataIds: ['cis-docker-1.6'],
-  // 4.8 is "setuid and setgid permissions are removed"; an exposed port 22 says nothing about it.
-  ignoreMetadata: [{ rule: 'BLW-DF-023', control: '4.8' }],
   references: ['https://www.cisecurity.org/benchmark/docker'],
   controls: [
     { id: '4.1', title: 'Ensure that a user for the container has been created' },

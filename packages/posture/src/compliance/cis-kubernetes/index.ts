@@ -1,26 +1,13 @@
 import type { FrameworkSpec } from '../types.js';
 
 // Numbering and titles: CIS Kubernetes Benchmark v1.9.0 (as kube-bench cfg/cis-1.9 carries them). Only controls
-// that a rule checks are listed; the API server and kubelet rules whose metadata carries an older edition's
-// numbers are mapped here by what they check (see README.md).
-const m = (rule: string, control: string): { rule: string; control: string } => ({ rule, control });
-const WRONG = [
-  m('BLW-K8S-112', '1.2.12'), m('BLW-K8S-113', '1.2.13'), m('BLW-K8S-114', '1.2.14'), m('BLW-K8S-115', '1.2.15'),
-  m('BLW-K8S-118', '1.2.16'), m('BLW-K8S-119', '1.2.17'), m('BLW-K8S-120', '1.2.18'), m('BLW-K8S-121', '1.2.19'),
-  m('BLW-K8S-122', '1.2.20'), m('BLW-K8S-123', '1.2.21'), m('BLW-K8S-124', '1.2.22'), m('BLW-K8S-125', '1.2.23'),
-  m('BLW-K8S-126', '1.2.24'), m('BLW-K8S-127', '1.2.25'), m('BLW-K8S-128', '1.2.26'), m('BLW-K8S-129', '1.2.27'),
-  m('BLW-K8S-130', '1.2.28'), m('BLW-K8S-131', '1.2.29'), m('BLW-K8S-132', '1.2.31'),
-  m('BLW-K8S-174', '4.2.6'), m('BLW-K8S-175', '4.2.7'), m('BLW-K8S-176', '4.2.8'), m('BLW-K8S-177', '4.2.10'), m('BLW-K8S-178', '4.2.11'),
-  m('BLW-K8S-020', '5.2.9'),
-  ...['500', '501', '502', '503', '504', '505', '506', '507', '508', '550', '551', '552', '553', '554', '555', '556', '557'].map((n) => m(`BLW-K8S-${n}`, '5.2')),
-];
+// that a rule checks are listed.
 
 export const cisKubernetes: FrameworkSpec = {
   id: 'cis-kubernetes',
   name: 'CIS Kubernetes Benchmark',
   version: '1.9.0',
   metadataIds: ['cis-kubernetes-1.9'],
-  ignoreMetadata: WRONG,
   references: ['https://www.cisecurity.org/benchmark/kubernetes'],
   controls: [
     { id: '1.2.1', title: 'Ensure that the --anonymous-auth argument is set to false' },

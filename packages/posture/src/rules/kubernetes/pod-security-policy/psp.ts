@@ -11,6 +11,8 @@ interface PspControl {
   id: string;
   /** Cluster-wide rule: fires on each permissive policy only when no policy in the set denies it (kubescape semantics). */
   clusterId: string;
+  /** CIS Kubernetes 1.9 control (5.2.x admission of ...; 5.7.2 seccomp). */
+  cis: string;
   title: string;
   severity: 'low' | 'medium' | 'high';
   field: string;
@@ -38,21 +40,21 @@ function rootAllowed(spec: Record<string, unknown>): string | undefined {
 }
 
 const CONTROLS: PspControl[] = [
-  { id: 'BLW-K8S-500', clusterId: 'BLW-K8S-550', title: 'admits privileged containers', severity: 'high', field: 'privileged', checkov: ['CKV_K8S_2'], kubescape: ['psp-deny-privileged-container', 'C-0213'], permits: (s) => (s.privileged === true ? 'privileged: true' : undefined) },
-  { id: 'BLW-K8S-501', clusterId: 'BLW-K8S-551', title: 'admits the host PID namespace', severity: 'high', field: 'hostPID', checkov: ['CKV_K8S_1'], kubescape: ['psp-deny-hostpid', 'C-0214'], permits: (s) => (s.hostPID === true ? 'hostPID: true' : undefined) },
-  { id: 'BLW-K8S-502', clusterId: 'BLW-K8S-552', title: 'admits the host IPC namespace', severity: 'high', field: 'hostIPC', checkov: ['CKV_K8S_3'], kubescape: ['psp-deny-hostipc', 'C-0215'], permits: (s) => (s.hostIPC === true ? 'hostIPC: true' : undefined) },
-  { id: 'BLW-K8S-503', clusterId: 'BLW-K8S-553', title: 'admits the host network', severity: 'high', field: 'hostNetwork', checkov: ['CKV_K8S_4'], kubescape: ['psp-deny-hostnetwork', 'C-0216'], permits: (s) => (s.hostNetwork === true ? 'hostNetwork: true' : undefined) },
+  { id: 'BLW-K8S-500', clusterId: 'BLW-K8S-550', cis: '5.2.2', title: 'admits privileged containers', severity: 'high', field: 'privileged', checkov: ['CKV_K8S_2'], kubescape: ['psp-deny-privileged-container', 'C-0213'], permits: (s) => (s.privileged === true ? 'privileged: true' : undefined) },
+  { id: 'BLW-K8S-501', clusterId: 'BLW-K8S-551', cis: '5.2.3', title: 'admits the host PID namespace', severity: 'high', field: 'hostPID', checkov: ['CKV_K8S_1'], kubescape: ['psp-deny-hostpid', 'C-0214'], permits: (s) => (s.hostPID === true ? 'hostPID: true' : undefined) },
+  { id: 'BLW-K8S-502', clusterId: 'BLW-K8S-552', cis: '5.2.4', title: 'admits the host IPC namespace', severity: 'high', field: 'hostIPC', checkov: ['CKV_K8S_3'], kubescape: ['psp-deny-hostipc', 'C-0215'], permits: (s) => (s.hostIPC === true ? 'hostIPC: true' : undefined) },
+  { id: 'BLW-K8S-503', clusterId: 'BLW-K8S-553', cis: '5.2.5', title: 'admits the host network', severity: 'high', field: 'hostNetwork', checkov: ['CKV_K8S_4'], kubescape: ['psp-deny-hostnetwork', 'C-0216'], permits: (s) => (s.hostNetwork === true ? 'hostNetwork: true' : undefined) },
   {
-    id: 'BLW-K8S-504', clusterId: 'BLW-K8S-554', title: 'admits privilege escalation', severity: 'medium', field: 'allowPrivilegeEscalation', checkov: ['CKV_K8S_5'], kubescape: ['psp-deny-allowprivilegeescalation', 'C-0217'],
+    id: 'BLW-K8S-504', clusterId: 'BLW-K8S-554', cis: '5.2.6', title: 'admits privilege escalation', severity: 'medium', field: 'allowPrivilegeEscalation', checkov: ['CKV_K8S_5'], kubescape: ['psp-deny-allowprivilegeescalation', 'C-0217'],
     // the field defaults to true, which checkov counts; kubescape only flags an explicit true
     permits: (s) => (s.allowPrivilegeEscalation !== false ? 'allowPrivilegeEscalation is not false' : undefined),
     permitsCluster: (s) => (s.allowPrivilegeEscalation === true ? 'allowPrivilegeEscalation: true' : undefined),
   },
-  { id: 'BLW-K8S-505', clusterId: 'BLW-K8S-555', title: 'admits root containers', severity: 'medium', field: 'runAsUser', checkov: ['CKV_K8S_6'], kubescape: ['psp-deny-root-container', 'C-0218'], permits: rootAllowed },
-  { id: 'BLW-K8S-506', clusterId: 'BLW-K8S-556', title: 'allows adding capabilities', severity: 'medium', field: 'allowedCapabilities', checkov: ['CKV_K8S_24'], kubescape: ['psp-deny-allowed-capabilities', 'C-0219'], permits: (s) => (Array.isArray(s.allowedCapabilities) && s.allowedCapabilities.length > 0 ? `allowedCapabilities: ${s.allowedCapabilities.join(', ')}` : undefined) },
-  { id: 'BLW-K8S-507', clusterId: 'BLW-K8S-557', title: 'does not require dropping capabilities', severity: 'low', field: 'requiredDropCapabilities', checkov: [], kubescape: ['psp-required-drop-capabilities', 'C-0220'], permits: (s) => (Array.isArray(s.requiredDropCapabilities) && s.requiredDropCapabilities.length > 0 ? undefined : 'requiredDropCapabilities is empty') },
+  { id: 'BLW-K8S-505', clusterId: 'BLW-K8S-555', cis: '5.2.7', title: 'admits root containers', severity: 'medium', field: 'runAsUser', checkov: ['CKV_K8S_6'], kubescape: ['psp-deny-root-container', 'C-0218'], permits: rootAllowed },
+  { id: 'BLW-K8S-506', clusterId: 'BLW-K8S-556', cis: '5.2.9', title: 'allows adding capabilities', severity: 'medium', field: 'allowedCapabilities', checkov: ['CKV_K8S_24'], kubescape: ['psp-deny-allowed-capabilities', 'C-0219'], permits: (s) => (Array.isArray(s.allowedCapabilities) && s.allowedCapabilities.length > 0 ? `allowedCapabilities: ${s.allowedCapabilities.join(', ')}` : undefined) },
+  { id: 'BLW-K8S-507', clusterId: 'BLW-K8S-557', cis: '5.2.10', title: 'does not require dropping capabilities', severity: 'low', field: 'requiredDropCapabilities', checkov: [], kubescape: ['psp-required-drop-capabilities', 'C-0220'], permits: (s) => (Array.isArray(s.requiredDropCapabilities) && s.requiredDropCapabilities.length > 0 ? undefined : 'requiredDropCapabilities is empty') },
   {
-    id: 'BLW-K8S-508', clusterId: 'BLW-K8S-558', title: 'sets no default seccomp profile', severity: 'low', field: 'metadata', checkov: ['CKV_K8S_32'], kubescape: [],
+    id: 'BLW-K8S-508', clusterId: 'BLW-K8S-558', cis: '5.7.2', title: 'sets no default seccomp profile', severity: 'low', field: 'metadata', checkov: ['CKV_K8S_32'], kubescape: [],
     permits: (_s, psp) => {
       const v = psp.annotations['seccomp.security.alpha.kubernetes.io/defaultProfileName'];
       return v === 'runtime/default' || v === 'docker/default' ? undefined : 'no runtime/default seccomp defaultProfileName annotation';
@@ -73,7 +75,7 @@ function perPolicy(c: PspControl): K8sRule {
     remediation: `Tighten spec.${c.field} in the PodSecurityPolicy (and migrate to Pod Security Admission).`,
     references: [REF],
     aliases: c.checkov,
-    frameworks: [{ framework: 'cis-kubernetes-1.9', control: '5.2' }],
+    frameworks: [{ framework: 'cis-kubernetes-1.9', control: c.cis }],
     tags: ['psp'],
     on: 'resource',
     kinds: ['PodSecurityPolicy'],
@@ -94,7 +96,7 @@ function clusterWide(c: PspControl): K8sRule {
     remediation: `Add (or tighten) a PodSecurityPolicy so spec.${c.field} is restricted.`,
     references: [REF],
     aliases: c.kubescape,
-    frameworks: [{ framework: 'cis-kubernetes-1.9', control: '5.2' }],
+    frameworks: [{ framework: 'cis-kubernetes-1.9', control: c.cis }],
     tags: ['psp'],
     on: 'resource',
     kinds: ['PodSecurityPolicy'],
