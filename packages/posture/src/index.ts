@@ -25,7 +25,7 @@ export { cloudRules } from './terraform/registry.js';
 export type { CloudRule } from './terraform/cloud-rule.js';
 export type { CloudModel, CloudResource } from './terraform/cloud-model.js';
 
-export { analyzeRbac, formatPath, formatRbacReport, rbacRules, scanRbacFiles } from './rbac/index.js';
+export { analyzeRbac, createRbacEngine, formatPath, formatRbacReport, rbacRisks, rbacRules, scanRbacFiles } from './rbac/index.js';
 export * as netpol from './netpol/index.js';
 export * from './corpus/areas.js';
 export { scoreNetpolCorpus } from './netpol/corpus.js';
@@ -33,3 +33,4 @@ export type { NetpolCaseResult } from './netpol/corpus.js';
 export * from './config-scan/index.js';
 export * from './compliance/index.js';
 export * from './policy/index.js';
+export * as cluster from './cluster/index.js';

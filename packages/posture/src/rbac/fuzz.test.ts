@@ -4,20 +4,9 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '@bulwark/core';
+import { seededRandom } from '@bulwark/core/testing';
 import { formatRbacReport } from './format.js';
 import { scanRbacFiles } from './scan.js';
-
-/** mulberry32: seeded, so every run mutates the same way. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seeds = ['team.yaml', 'bootstrap-cluster-roles.yaml'].map((f) => readFileSync(join(here, 'fixtures', f), 'utf8'));

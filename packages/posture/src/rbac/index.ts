@@ -1,8 +1,13 @@
 export { analyzeRbac } from './analyze.js';
+export type { AnalyzeRbacOptions } from './analyze.js';
+export { createRbacEngine } from './engine.js';
+export type { Grant, RbacEngine } from './engine.js';
 export { formatPath, formatRbacReport } from './format.js';
+export type { RbacObjects, TokenSecret, WorkloadInfo } from './load.js';
 export { rbacRules, scanRbacFiles } from './scan.js';
 export type { RbacScanResult } from './scan.js';
-export { rbacRisks, workloadRisk } from './rules.js';
-export type { RbacRisk } from './rules.js';
+export { takeoverPowers } from './powers.js';
+export type { BindingContext, BindingRisk, RbacRisk, RoleRisk, WorkloadContext, WorkloadRisk } from './risk.js';
+export { rbacRisks, workloadRisk } from '../rules/kubernetes/rbac/risks.js';
 export { parseSubjectKey, subjectKey } from './model.js';
 export type { BindingInfo, EscalationPath, EscalationStep, Permission, PolicyRule, RbacReport, RiskyGrant, RoleInfo, Subject } from './model.js';

@@ -73,8 +73,14 @@ export function loadRbacObjects(objects: readonly unknown[]): RbacObjects {
     const kind = obj.kind;
     if (kind === 'Role' || kind === 'ClusterRole') {
       if (name === '') return void out.skipped.push({ index, reason: `${kind} without metadata.name` });
-      const rules = Array.isArray(obj.rules) ? obj.rules.map(ruleOf).filter((r): r is PolicyRule => r !== undefined) : [];
-      const role: RoleInfo = { kind, name, namespace: kind === 'Role' ? (namespace ?? 'default') : undefined, labels: labelsOf(meta), rules, aggregatedFrom: [], index };
+      const sourceRules = Array.isArray(obj.rules)
+        ? obj.rules.flatMap((r, i) => {
+            const rule = ruleOf(r);
+            return rule ? [{ rule, index: i }] : [];
+          })
+        : [];
+      const rules = sourceRules.map((r) => r.rule);
+      const role: RoleInfo = { kind, name, namespace: kind === 'Role' ? (namespace ?? 'default') : undefined, labels: labelsOf(meta), rules, aggregatedFrom: [], sourceRules, index };
       out.roles.push(role);
       const agg = isRecord(obj.aggregationRule) ? obj.aggregationRule.clusterRoleSelectors : undefined;
       if (kind === 'ClusterRole' && Array.isArray(agg)) aggregation.set(role, agg);

@@ -24,6 +24,8 @@ export interface RoleInfo {
   rules: PolicyRule[];
   /** Names of the ClusterRoles folded in through `aggregationRule`. */
   aggregatedFrom: string[];
+  /** The role's own rules with their index in its manifest `rules:` list (findings point at the offending rule). */
+  sourceRules: { rule: PolicyRule; index: number }[];
   /** Index of the object in the analyzed input. */
   index: number;
 }
@@ -71,6 +73,8 @@ export interface RiskyGrant {
   /** Namespace the grant is limited to; undefined = cluster-wide or unbound ClusterRole. */
   namespace?: string;
   message: string;
+  /** Field of the object the grant is about (`['rules', 2]`, `['subjects']`), for placing it on lines. */
+  path: (string | number)[];
 }
 
 export interface EscalationStep {

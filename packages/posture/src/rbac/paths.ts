@@ -1,7 +1,8 @@
-import type { Grant } from './analyze.js';
+import type { Grant } from './engine.js';
 import type { RbacObjects } from './load.js';
 import { ruleAllows } from './match.js';
-import type { EscalationPath, EscalationStep, PolicyRule, Subject } from './model.js';
+import type { EscalationPath, EscalationStep, Subject } from './model.js';
+import { fullWildcard } from './powers.js';
 import { subjectKey } from './model.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -12,10 +13,6 @@ const POD_CREATORS: readonly [string, string][] = [
   ['', 'pods'], ['apps', 'deployments'], ['apps', 'daemonsets'], ['apps', 'statefulsets'], ['apps', 'replicasets'],
   ['', 'replicationcontrollers'], ['batch', 'jobs'], ['batch', 'cronjobs'],
 ];
-
-function fullWildcard(r: PolicyRule): boolean {
-  return r.apiGroups.includes('*') && r.resources.includes('*') && r.verbs.includes('*') && r.resourceNames.length === 0;
-}
 
 function allow(grants: readonly Grant[], verb: string, group: string, resource: string, ns: string | undefined, name?: string): boolean {
   return grants.some((g) => (g.namespace === undefined || g.namespace === ns) && g.role.rules.some((r) => ruleAllows(r, verb, group, resource, name)));

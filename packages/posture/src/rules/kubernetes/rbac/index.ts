@@ -1,3 +1,5 @@
-import { boundRules, dashboardAccess, roleRules } from './rbac.js';
+import { ruleOfRisk } from './rule.js';
+import { rbacRisks } from './risks.js';
 
-export const rules = [...boundRules, dashboardAccess, ...roleRules];
+export { bindingRisks, rbacRisks, roleRisks, workloadRisk } from './risks.js';
+export const rules = rbacRisks.map(ruleOfRisk);

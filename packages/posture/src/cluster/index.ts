@@ -1,0 +1,10 @@
+export { buildInventory, assetId } from './inventory.js';
+export { fetchCluster } from './fetch.js';
+export type { ClusterFetch, FetchClusterOptions, SkippedKind } from './fetch.js';
+export { INVENTORY_KINDS, KUBECTL_COMMAND } from './kinds.js';
+export type { InventoryKind } from './kinds.js';
+export { sanitizeObject } from './sanitize.js';
+export { loadSnapshot, streamSnapshot } from './snapshot.js';
+export type { SnapshotOptions } from './snapshot.js';
+export { formatInventory } from './summary.js';
+export type { Asset, AttributeValue, Inventory, InventorySummary, KubeMetadata, KubeObject, NamespaceSummary, NodeSummary, Relation, RelationType } from './types.js';
