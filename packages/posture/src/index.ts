@@ -34,3 +34,5 @@ export * from './config-scan/index.js';
 export * from './compliance/index.js';
 export * from './policy/index.js';
 export * as cluster from './cluster/index.js';
+export { FIX_DEFAULTS, formatUnifiedDiff, planFixes } from './fix/index.js';
+export type { FixChange, FixDefaults, FixPlan, PlanOptions } from './fix/index.js';

@@ -5,6 +5,7 @@ export { INVENTORY_KINDS, KUBECTL_COMMAND } from './kinds.js';
 export type { InventoryKind } from './kinds.js';
 export { sanitizeObject } from './sanitize.js';
 export { loadSnapshot, streamSnapshot } from './snapshot.js';
+export type { OnSnapshotObject } from './snapshot.js';
 export type { SnapshotOptions } from './snapshot.js';
 export { formatInventory } from './summary.js';
 export type { Asset, AttributeValue, Inventory, InventorySummary, KubeMetadata, KubeObject, NamespaceSummary, NodeSummary, Relation, RelationType } from './types.js';

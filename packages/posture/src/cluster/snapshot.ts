@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { InputError, LimitError, withLimits } from '@bulwark/core';
-import type { Limits } from '@bulwark/core';
+import type { Limits, SourceRange } from '@bulwark/core';
 import { parseKubernetes } from '../kubernetes/parse.js';
 import { JsonSplitter } from './json-stream.js';
 import type { JsonPiece } from './json-stream.js';
@@ -26,29 +26,39 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Receives each object with the lines of the dump it was read from. */
+export type OnSnapshotObject = (o: KubeObject, at: SourceRange) => void;
+
 /** Objects of a parsed value: itself, or the items of a List (one level deep), each sanitized. */
-function collect(value: unknown, out: (o: KubeObject) => void): void {
+function collect(value: unknown, at: SourceRange, out: OnSnapshotObject): void {
   if (!isRecord(value)) return;
   if (isList(value)) {
-    for (const item of value.items as unknown[]) if (isRecord(item) && !isList(item)) keep(item, out);
+    for (const item of value.items as unknown[]) if (isRecord(item) && !isList(item)) keep(item, at, out);
     return;
   }
-  keep(value, out);
+  keep(value, at, out);
 }
 
-function keep(value: Record<string, unknown>, out: (o: KubeObject) => void): void {
+function keep(value: Record<string, unknown>, at: SourceRange, out: OnSnapshotObject): void {
   const o = sanitizeObject(value);
-  if (o) out(o);
+  if (o) out(o, at);
+}
+
+function linesOf(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
  * Streams the objects of a cluster dump — `kubectl get <kinds> -A -o json` (a `List`), several such outputs
  * concatenated, a top-level JSON array, or multi-document YAML (`-o yaml`) — to `onObject`, one at a time: the text
  * is read in chunks and cut into one object at a time (a `List`'s items one by one), so memory holds the current
- * object's text, never the file. Secrets lose `data`/`stringData` before `onObject` sees them (`sanitizeObject`).
+ * object's text, never the file. Secrets lose `data`/`stringData` before `onObject` sees them (`sanitizeObject`);
+ * each object comes with the lines it spans in the dump (a List read whole gives its items the List's lines).
  * Errors: InputError with the line of the offending object; LimitError for the size and depth limits.
  */
-export async function streamSnapshot(path: string, onObject: (o: KubeObject) => void, opts: SnapshotOptions = {}): Promise<void> {
+export async function streamSnapshot(path: string, onObject: OnSnapshotObject, opts: SnapshotOptions = {}): Promise<void> {
   const limits = withLimits(opts.limits);
   let size: number;
   try {
@@ -67,7 +77,7 @@ export async function streamSnapshot(path: string, onObject: (o: KubeObject) => 
       throw new InputError({ file: path, field: `line ${p.line}`, expected: 'a JSON object', message: `line ${p.line}: invalid JSON in the object starting here` });
     }
     if (p.where === 'top' && isRecord(value) && isList(value)) return; // its items were streamed already
-    collect(value, onObject);
+    collect(value, { startLine: p.line, endLine: p.line + linesOf(p.text) }, onObject);
   };
   const onYaml = (p: YamlPiece): void => {
     const r = parseKubernetes(path, p.text, { limits: { maxDocumentBytes: limits.maxDocumentBytes, maxDepth: limits.maxDepth }, maxAliasCount: opts.maxAliasCount ?? 100 });
@@ -77,7 +87,7 @@ export async function streamSnapshot(path: string, onObject: (o: KubeObject) => 
       const line = p.line + Number(m[1]) - 1;
       throw new InputError({ file: path, field: `line ${line}`, expected: 'YAML', message: `line ${line}: invalid YAML`, cause: r.error });
     }
-    for (const res of r.value) keep(res.object, onObject);
+    for (const res of r.value) keep(res.object, { startLine: p.line + res.range.startLine - 1, endLine: p.line + res.range.endLine - 1 }, onObject);
   };
 
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: opts.chunkBytes ?? 64 * 1024 });

@@ -33,9 +33,20 @@ export function findingOf(rule: Rule<unknown>, v: Violation, ctx: FindingContext
   };
 }
 
+/** A finding together with the violation it came from (its path and its fix), for `--fix`. */
+export interface RuleOutcome {
+  finding: ConfigFinding;
+  violation: Violation;
+}
+
 /** Runs rules over one input; a rule that throws is a bug, reported as such instead of stopping the scan. */
 export function runRules<Input>(rules: readonly Rule<Input>[], input: Input, ctx: FindingContext, onError?: (rule: string, e: unknown) => void): ConfigFinding[] {
-  const out: ConfigFinding[] = [];
+  return runRulesDetailed(rules, input, ctx, onError).map((o) => o.finding);
+}
+
+/** `runRules`, keeping each finding's violation (path and fix): the fix planner needs what ConfigFinding drops. */
+export function runRulesDetailed<Input>(rules: readonly Rule<Input>[], input: Input, ctx: FindingContext, onError?: (rule: string, e: unknown) => void): RuleOutcome[] {
+  const out: RuleOutcome[] = [];
   for (const rule of rules) {
     let violations: Violation[];
     try {
@@ -44,7 +55,7 @@ export function runRules<Input>(rules: readonly Rule<Input>[], input: Input, ctx
       onError?.(rule.id, e);
       continue;
     }
-    for (const v of violations) out.push(findingOf(rule as Rule<unknown>, v, ctx));
+    for (const v of violations) out.push({ finding: findingOf(rule as Rule<unknown>, v, ctx), violation: v });
   }
   return out;
 }

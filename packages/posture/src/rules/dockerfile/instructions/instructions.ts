@@ -54,7 +54,9 @@ export const addInsteadOfCopy = defineDockerfileRule({
       const a = copyArgs(i);
       const srcs = a.slice(0, -1);
       if (i.heredocs.length > 0 || srcs.length === 0 || srcs.every((s) => ARCHIVE.test(s) || URL.test(s) || s.startsWith('git@'))) return [];
-      return [at(i, 'use COPY instead of ADD for files and folders', rewrite(i, i.args, 'COPY'))];
+      // only a plain local copy is rewritten: COPY would not extract an archive or fetch a URL, nor take ADD-only flags
+      const plainCopy = !srcs.some((s) => ARCHIVE.test(s) || URL.test(s) || s.startsWith('git@')) && !i.flags.some((f) => ['checksum', 'keep-git-dir', 'unpack'].includes(f.name));
+      return [at(i, 'use COPY instead of ADD for files and folders', plainCopy ? rewrite(i, i.args, 'COPY') : undefined)];
     }),
 });
 
@@ -94,7 +96,7 @@ export const exposeSsh = defineDockerfileRule({
   remediation: 'Remove EXPOSE 22; use docker exec / kubectl exec for access.',
   references: [`${REF}#expose`],
   aliases: ['DS004', 'AVD-DS-0004', 'DS-0004', 'no-ssh-port', 'docker-no-ssh-port', 'CKV_DOCKER_1'],
-  frameworks: [{ framework: 'cis-docker-1.6', control: '4.8' }],
+  frameworks: [],
   check: (df) => each(df, 'EXPOSE').flatMap((i) => (ports(i).some((p) => p.lo <= 22 && 22 <= p.hi) ? [at(i, 'port 22 is exposed')] : [])),
 });
 

@@ -1,11 +1,24 @@
 import { at, defineDockerfileRule, hasCacheMount, rewrite, runsOf, shippedStages } from '../../../dockerfile/rule.js';
 import { hasFlag } from '../../../dockerfile/shell.js';
 import type { ShellCommand } from '../../../dockerfile/shell.js';
+import type { Dockerfile, Instruction } from '../../../dockerfile/parse.js';
+import type { Fix } from '../../types.js';
 import { hl, isTool, removes, subcommand } from './helpers.js';
 
 const APT_VALUE = new Set(['-o', '-t', '-c', '--target-release', '--option', '--config-file', '--default-release']);
 const aptSub = (c: ShellCommand): ReturnType<typeof subcommand> => (isTool(c, ['apt-get', 'apt', 'aptitude']) ? subcommand(c, APT_VALUE) : undefined);
 const isAptInstall = (c: ShellCommand): boolean => isTool(c, ['apt-get']) && aptSub(c)?.sub === 'install';
+
+const APT_INSTALL = /\b(apt-get((?:\s+-\S+)*)\s+install)\b/g;
+
+/**
+ * A one-line rewrite of a RUN in shell form, only when that is mechanical: the RUN itself (not an ONBUILD trigger, whose
+ * line also holds ONBUILD), on one line, without heredocs, and the new arguments differ.
+ */
+function runFix(df: Dockerfile, ins: Instruction, args: string): Fix | undefined {
+  if (!df.instructions.includes(ins) || ins.json || args === ins.args) return undefined;
+  return rewrite(ins, args);
+}
 
 export const aptPin = defineDockerfileRule({
   id: 'BLW-DF-060',
@@ -39,7 +52,9 @@ export const aptLists = defineDockerfileRule({
       if (!r.commands.some((c) => aptSub(c)?.sub === 'update')) return [];
       if (removes(r.commands, 0, ['/var/lib/apt/lists'])) return [];
       if (hasCacheMount(r.ins, ['/var/lib/apt', '/var/lib/apt/lists']) && hasCacheMount(r.ins, ['/var/cache/apt'])) return [];
-      return [at(r.ins, 'apt lists are not removed (rm -rf /var/lib/apt/lists/*)')];
+      // appended to a plain command list; not where /var/lib/apt is a cache mount (the rm would empty the cache)
+      const appendable = !/[;&|\\]\s*$/.test(r.ins.args) && !hasCacheMount(r.ins, ['/var/lib/apt', '/var/lib/apt/lists']);
+      return [at(r.ins, 'apt lists are not removed (rm -rf /var/lib/apt/lists/*)', appendable ? runFix(df, r.ins, `${r.ins.args.trimEnd()} && rm -rf /var/lib/apt/lists/*`) : undefined)];
     });
   },
 });
@@ -66,7 +81,7 @@ export const aptYes = defineDockerfileRule({
   aliases: ['DL3014', 'DS021', 'AVD-DS-0021', 'DS-0021', 'use-apt-auto-confirm', 'docker-use-apt-auto-confirm'],
   check: (df) =>
     runsOf(df).flatMap((r) =>
-      r.commands.filter((c) => isAptInstall(c) && !aptAssumesYes(c.args)).map(() => at(r.ins, "apt-get install without '-y'")),
+      r.commands.filter((c) => isAptInstall(c) && !aptAssumesYes(c.args)).map(() => at(r.ins, "apt-get install without '-y'", runFix(df, r.ins, r.ins.args.replace(APT_INSTALL, '$1 -y')))),
     ),
 });
 
@@ -82,7 +97,7 @@ export const aptRecommends = defineDockerfileRule({
     runsOf(df).flatMap((r) =>
       r.commands
         .filter((c) => isAptInstall(c) && !c.args.includes('--no-install-recommends') && !c.args.some((a) => /APT::Install-Recommends=(false|0|no)/i.test(a)))
-        .map(() => at(r.ins, "apt-get install without '--no-install-recommends'", rewrite(r.ins, r.ins.args.replace(/\b(apt-get((?:\s+-\S+)*)\s+install)\b/g, '$1 --no-install-recommends')))),
+        .map(() => at(r.ins, "apt-get install without '--no-install-recommends'", runFix(df, r.ins, r.ins.args.replace(APT_INSTALL, '$1 --no-install-recommends')))),
     ),
 });
 

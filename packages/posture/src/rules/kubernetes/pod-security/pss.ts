@@ -1,7 +1,8 @@
 import { atContainer, atPod, defineK8sRule } from '../../../kubernetes/rule.js';
 import { containersOf, isRecord } from '../../../kubernetes/workload.js';
 import type { Container, ContainerRef, PodRef } from '../../../kubernetes/workload.js';
-import type { Violation } from '../../types.js';
+import type { DocPath, Fix, Violation } from '../../types.js';
+import { FIX_DEFAULTS, appendFix, setFix } from '../../../fix/defaults.js';
 
 // Pod Security Standards, as enforced by k8s.io/pod-security-admission (policy/check_*.go) at the newest level.
 const REF = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
@@ -19,6 +20,14 @@ function podSc(pod: PodRef): Record<string, unknown> {
 function isWindows(pod: PodRef): boolean {
   return isRecord(pod.spec.os) && pod.spec.os.name === 'windows';
 }
+/** A violation with a fix (none when `fix` is undefined). */
+function fixed(v: Violation, fix: Fix | undefined): Violation {
+  return fix ? { ...v, fix } : v;
+}
+function scPath(owner: ContainerRef | PodRef, ...rest: DocPath): DocPath {
+  return [...owner.path, 'securityContext', ...rest];
+}
+const RUNTIME_DEFAULT = { type: 'RuntimeDefault' };
 
 export const privileged = defineK8sRule({
   id: 'BLW-K8S-001',
@@ -30,7 +39,7 @@ export const privileged = defineK8sRule({
   aliases: [...BASELINE, 'pss-baseline:privileged', 'KSV017', 'AVD-KSV-0017', 'KSV-0017', 'no-privileged-containers', 'CKV_K8S_16', 'privileged-container'],
   frameworks: [cis('5.2.2'), nsa, { framework: 'cis-docker-1.6', control: '5.4' }],
   on: 'container',
-  check: (c) => (sc(c.container).privileged === true ? [atContainer(c, 'securityContext.privileged', 'runs privileged')] : []),
+  check: (c) => (sc(c.container).privileged === true ? [fixed(atContainer(c, 'securityContext.privileged', 'runs privileged'), setFix(scPath(c, 'privileged'), false))] : []),
 });
 
 function hostNamespace(id: string, field: 'hostNetwork' | 'hostPID' | 'hostIPC', aliases: string[], control: string): ReturnType<typeof defineK8sRule> {
@@ -44,7 +53,7 @@ function hostNamespace(id: string, field: 'hostNetwork' | 'hostPID' | 'hostIPC',
     aliases: [...BASELINE, 'pss-baseline:host-namespaces', ...aliases],
     frameworks: [cis(control), nsa],
     on: 'pod',
-    check: (pod) => (pod.spec[field] === true ? [atPod(pod, field, `${field} is true`)] : []),
+    check: (pod) => (pod.spec[field] === true ? [fixed(atPod(pod, field, `${field} is true`), setFix([...pod.path, field], false))] : []),
   });
 }
 
@@ -187,7 +196,7 @@ export const procMount = defineK8sRule({
     const p = sc(c.container).procMount;
     // with user namespaces (hostUsers: false) an unmasked /proc is the pod's own (PSS 1.35+)
     if (pod.spec.hostUsers === false) return [];
-    return p !== undefined && p !== null && p !== 'Default' ? [atContainer(c, 'securityContext.procMount', `procMount is ${String(p)}`)] : [];
+    return p !== undefined && p !== null && p !== 'Default' ? [fixed(atContainer(c, 'securityContext.procMount', `procMount is ${String(p)}`), setFix(scPath(c, 'procMount'), 'Default'))] : [];
   },
 });
 
@@ -207,8 +216,10 @@ export const seccompUnconfined = defineK8sRule({
   on: 'pod',
   check: (pod) => {
     const out: Violation[] = [];
-    if (seccompType(podSc(pod)) === 'Unconfined') out.push(atPod(pod, 'securityContext.seccompProfile.type', 'pod seccomp profile is Unconfined'));
-    for (const c of containersOf(pod)) if (seccompType(sc(c.container)) === 'Unconfined') out.push(atContainer(c, 'securityContext.seccompProfile.type', 'seccomp profile is Unconfined'));
+    if (seccompType(podSc(pod)) === 'Unconfined') out.push(fixed(atPod(pod, 'securityContext.seccompProfile.type', 'pod seccomp profile is Unconfined'), setFix(scPath(pod, 'seccompProfile', 'type'), 'RuntimeDefault')));
+    for (const c of containersOf(pod)) {
+      if (seccompType(sc(c.container)) === 'Unconfined') out.push(fixed(atContainer(c, 'securityContext.seccompProfile.type', 'seccomp profile is Unconfined'), setFix(scPath(c, 'seccompProfile', 'type'), 'RuntimeDefault')));
+    }
     return out;
   },
 });
@@ -320,7 +331,11 @@ export const allowPrivilegeEscalation = defineK8sRule({
   on: 'pod',
   check: (pod) => {
     if (isWindows(pod)) return [];
-    return containersOf(pod).flatMap((c) => (sc(c.container).allowPrivilegeEscalation !== false ? [atContainer(c, 'securityContext.allowPrivilegeEscalation', 'allowPrivilegeEscalation is not false')] : []));
+    return containersOf(pod).flatMap((c) =>
+      sc(c.container).allowPrivilegeEscalation !== false
+        ? [fixed(atContainer(c, 'securityContext.allowPrivilegeEscalation', 'allowPrivilegeEscalation is not false'), setFix(scPath(c, 'allowPrivilegeEscalation'), false))]
+        : [],
+    );
   },
 });
 
@@ -337,11 +352,12 @@ export const runAsNonRoot = defineK8sRule({
   check: (pod) => {
     const podValue = podSc(pod).runAsNonRoot;
     const out: Violation[] = [];
-    if (podValue === false) out.push(atPod(pod, 'securityContext.runAsNonRoot', 'pod sets runAsNonRoot: false'));
+    if (podValue === false) out.push(fixed(atPod(pod, 'securityContext.runAsNonRoot', 'pod sets runAsNonRoot: false'), setFix(scPath(pod, 'runAsNonRoot'), true)));
     for (const c of containersOf(pod)) {
       const v = sc(c.container).runAsNonRoot;
-      if (v === false) out.push(atContainer(c, 'securityContext.runAsNonRoot', 'sets runAsNonRoot: false'));
-      else if (v !== true && podValue !== true) out.push(atContainer(c, 'securityContext.runAsNonRoot', 'runAsNonRoot is not true (neither on the pod nor the container)'));
+      const fix = setFix(scPath(c, 'runAsNonRoot'), true);
+      if (v === false) out.push(fixed(atContainer(c, 'securityContext.runAsNonRoot', 'sets runAsNonRoot: false'), fix));
+      else if (v !== true && podValue !== true) out.push(fixed(atContainer(c, 'securityContext.runAsNonRoot', 'runAsNonRoot is not true (neither on the pod nor the container)'), fix));
     }
     return out;
   },
@@ -359,8 +375,10 @@ export const runAsUserRoot = defineK8sRule({
   on: 'pod',
   check: (pod) => {
     const out: Violation[] = [];
-    if (podSc(pod).runAsUser === 0) out.push(atPod(pod, 'securityContext.runAsUser', 'pod runAsUser is 0'));
-    for (const c of containersOf(pod)) if (sc(c.container).runAsUser === 0) out.push(atContainer(c, 'securityContext.runAsUser', 'runAsUser is 0'));
+    if (podSc(pod).runAsUser === 0) out.push(fixed(atPod(pod, 'securityContext.runAsUser', 'pod runAsUser is 0'), setFix(scPath(pod, 'runAsUser'), FIX_DEFAULTS.uid)));
+    for (const c of containersOf(pod)) {
+      if (sc(c.container).runAsUser === 0) out.push(fixed(atContainer(c, 'securityContext.runAsUser', 'runAsUser is 0'), setFix(scPath(c, 'runAsUser'), FIX_DEFAULTS.uid)));
+    }
     return out;
   },
 });
@@ -380,10 +398,15 @@ export const seccompRestricted = defineK8sRule({
     const good = (t: unknown): boolean => t === 'RuntimeDefault' || t === 'Localhost';
     const podT = seccompType(podSc(pod));
     const out: Violation[] = [];
-    if (podT !== undefined && !good(podT)) out.push(atPod(pod, 'securityContext.seccompProfile.type', `pod seccomp profile is ${String(podT)}`));
+    if (podT !== undefined && !good(podT)) out.push(fixed(atPod(pod, 'securityContext.seccompProfile.type', `pod seccomp profile is ${String(podT)}`), setFix(scPath(pod, 'seccompProfile', 'type'), 'RuntimeDefault')));
     for (const c of containersOf(pod)) {
+      const own = sc(c.container).seccompProfile;
       const t = seccompType(sc(c.container));
-      if (t !== undefined ? !good(t) : !good(podT)) out.push(atContainer(c, 'securityContext.seccompProfile', 'no RuntimeDefault/Localhost seccomp profile'));
+      if (t !== undefined ? !good(t) : !good(podT)) {
+        // a profile object of the container gets its type corrected; otherwise the container gets RuntimeDefault
+        const fix = isRecord(own) ? setFix(scPath(c, 'seccompProfile', 'type'), 'RuntimeDefault') : own === undefined || own === null ? setFix(scPath(c, 'seccompProfile'), RUNTIME_DEFAULT) : undefined;
+        out.push(fixed(atContainer(c, 'securityContext.seccompProfile', 'no RuntimeDefault/Localhost seccomp profile'), fix));
+      }
     }
     return out;
   },
@@ -397,13 +420,17 @@ export const capabilitiesRestricted = defineK8sRule({
   remediation: 'Set securityContext.capabilities.drop: [ALL]; add back NET_BIND_SERVICE only if needed.',
   references: [REF],
   aliases: [...RESTRICTED, 'pss-restricted:capabilities', 'KSV106', 'AVD-KSV-0106', 'KSV-0106', 'drop-caps-add-bind-svc'],
-  frameworks: [cis('5.2.9'), nsa],
+  frameworks: [cis('5.2.10'), nsa],
   on: 'pod',
   check: (pod) => {
     if (isWindows(pod)) return [];
     return containersOf(pod).flatMap((c) => {
       const out: Violation[] = [];
-      if (!capsDropped(c.container).includes('ALL')) out.push(atContainer(c, 'securityContext.capabilities.drop', 'does not drop ALL capabilities'));
+      if (!capsDropped(c.container).includes('ALL')) {
+        const caps = sc(c.container).capabilities;
+        const fix = caps === undefined || caps === null || isRecord(caps) ? appendFix(scPath(c, 'capabilities', 'drop'), isRecord(caps) ? caps.drop : undefined, 'ALL') : undefined;
+        out.push(fixed(atContainer(c, 'securityContext.capabilities.drop', 'does not drop ALL capabilities'), fix));
+      }
       const extra = capsAdded(c.container).filter((x) => x !== 'NET_BIND_SERVICE');
       if (extra.length > 0) out.push(atContainer(c, 'securityContext.capabilities.add', `adds ${extra.join(', ')}`));
       return out;

@@ -1,7 +1,8 @@
 import { atContainer, atPod, defineK8sRule } from '../../../kubernetes/rule.js';
 import { getIn, isRecord } from '../../../kubernetes/workload.js';
 import type { Container, ContainerRef, PodRef } from '../../../kubernetes/workload.js';
-import type { Violation } from '../../types.js';
+import type { DocPath, Fix, Violation } from '../../types.js';
+import { FIX_DEFAULTS, setFix } from '../../../fix/defaults.js';
 import { parseImage } from './image.js';
 
 const cis = (control: string): { framework: string; control: string } => ({ framework: 'cis-kubernetes-1.9', control });
@@ -19,6 +20,23 @@ function envOf(c: Container): Record<string, unknown>[] {
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
+function fixed(v: Violation, fix: Fix | undefined): Violation {
+  return fix ? { ...v, fix } : v;
+}
+function scPath(c: ContainerRef, ...rest: DocPath): DocPath {
+  return [...c.path, 'securityContext', ...rest];
+}
+/** A field fix under securityContext, unless securityContext (or a parent on `rest`) is something other than a map. */
+function scFix(c: ContainerRef, rest: DocPath, value: unknown): Fix | undefined {
+  let cur: unknown = c.container.securityContext;
+  for (const seg of rest.slice(0, -1)) {
+    if (cur === undefined || cur === null) break;
+    if (!isRecord(cur)) return undefined;
+    cur = cur[String(seg)];
+  }
+  return cur === undefined || cur === null || isRecord(cur) ? setFix(scPath(c, ...rest), value) : undefined;
+}
+export const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' };
 
 export const secretInEnv = defineK8sRule({
   id: 'BLW-K8S-200',
@@ -135,6 +153,39 @@ export const dockerSocket = defineK8sRule({
 function resource(c: Container, kind: 'limits' | 'requests', what: 'cpu' | 'memory'): unknown {
   return getIn(c.resources, [kind, what]);
 }
+
+const SUFFIX: Record<string, number> = {
+  '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity ("100m", "0.5", "128Mi", "1e3", 2) in base units; undefined when it does not parse. */
+export function parseQuantity(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?)$/.exec(v.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] ? 10 ** Number(m[2].slice(1)) : SUFFIX[m[3] ?? '']!);
+}
+
+/**
+ * The default request or limit (FIX_DEFAULTS), kept consistent with the other bound when it is set: a request never
+ * above the limit, a limit never below the request (the API server rejects both). No fix when that bound does not parse.
+ */
+function resourceFix(c: ContainerRef, kind: 'limits' | 'requests', what: 'cpu' | 'memory'): Fix | undefined {
+  const res = c.container.resources;
+  if (res !== undefined && res !== null && !isRecord(res)) return undefined;
+  const own = isRecord(res) ? res[kind] : undefined;
+  if (own !== undefined && own !== null && !isRecord(own)) return undefined;
+  const dflt = FIX_DEFAULTS.resources[kind][what];
+  const other = resource(c.container, kind === 'limits' ? 'requests' : 'limits', what);
+  let value: unknown = dflt;
+  if (!missing(other)) {
+    const q = parseQuantity(other);
+    if (q === undefined) return undefined;
+    if (kind === 'requests' ? q < parseQuantity(dflt)! : q > parseQuantity(dflt)!) value = other;
+  }
+  return setFix([...c.path, 'resources', kind, what], value);
+}
 function missing(v: unknown): boolean {
   return v === undefined || v === null || v === '' || v === 0 || v === '0';
 }
@@ -151,7 +202,7 @@ function resourceRule(id: string, kind: 'limits' | 'requests', what: 'cpu' | 'me
     frameworks: [nsa('resource-policies')],
     on: 'container',
     containerKinds: ['containers', 'initContainers'],
-    check: (c) => (missing(resource(c.container, kind, what)) ? [atContainer(c, ['resources', kind, what], `resources.${kind}.${what} is not set`)] : []),
+    check: (c) => (missing(resource(c.container, kind, what)) ? [fixed(atContainer(c, ['resources', kind, what], `resources.${kind}.${what} is not set`), resourceFix(c, kind, what))] : []),
   });
 }
 
@@ -174,7 +225,7 @@ function bothRule(id: string, what: 'cpu' | 'memory', aliases: string[]): Return
     containerKinds: ['containers', 'initContainers'],
     check: (c) => {
       const gaps = (['requests', 'limits'] as const).filter((k) => missing(resource(c.container, k, what)));
-      return gaps.length > 0 ? [atContainer(c, ['resources', gaps[0]!, what], `resources.${gaps.join('/')}.${what} not set`)] : [];
+      return gaps.length > 0 ? [fixed(atContainer(c, ['resources', gaps[0]!, what], `resources.${gaps.join('/')}.${what} not set`), resourceFix(c, gaps[0]!, what))] : [];
     },
   });
 }
@@ -192,7 +243,7 @@ export const readOnlyRootFs = defineK8sRule({
   aliases: ['immutable-container-filesystem', 'C-0017', 'KSV014', 'AVD-KSV-0014', 'KSV-0014', 'use-readonly-filesystem', 'CKV_K8S_22', 'no-read-only-root-fs'],
   frameworks: [nsa('immutable-filesystem')],
   on: 'container',
-  check: (c) => (sc(c.container).readOnlyRootFilesystem !== true ? [atContainer(c, 'securityContext.readOnlyRootFilesystem', 'readOnlyRootFilesystem is not true')] : []),
+  check: (c) => (sc(c.container).readOnlyRootFilesystem !== true ? [fixed(atContainer(c, 'securityContext.readOnlyRootFilesystem', 'readOnlyRootFilesystem is not true'), scFix(c, ['readOnlyRootFilesystem'], true))] : []),
 });
 
 export const imagePullPolicy = defineK8sRule({
@@ -208,11 +259,12 @@ export const imagePullPolicy = defineK8sRule({
   check: (c) => {
     const policy = c.container.imagePullPolicy;
     if (policy === 'Always') return [];
-    if (policy !== undefined) return [atContainer(c, 'imagePullPolicy', `imagePullPolicy is ${String(policy)}`)];
+    const fix = setFix([...c.path, 'imagePullPolicy'], 'Always');
+    if (policy !== undefined) return [{ ...atContainer(c, 'imagePullPolicy', `imagePullPolicy is ${String(policy)}`), fix }];
     const img = typeof c.container.image === 'string' ? parseImage(c.container.image) : undefined;
     // absent policy defaults to Always for :latest or untagged images
     if (!img || img.digest || img.tag === undefined || img.tag === 'latest') return [];
-    return [atContainer(c, 'image', `imagePullPolicy defaults to IfNotPresent for tag ${img.tag}`)];
+    return [{ ...atContainer(c, 'image', `imagePullPolicy defaults to IfNotPresent for tag ${img.tag}`), fix }];
   },
 });
 
@@ -233,6 +285,24 @@ export const latestTag = defineK8sRule({
   },
 });
 
+/** The first declared TCP containerPort (a tcpSocket probe on a UDP port would always fail). */
+function firstTcpPort(c: Container): number | undefined {
+  const ports = Array.isArray(c.ports) ? c.ports : [];
+  for (const p of ports) {
+    if (!isRecord(p)) continue;
+    const proto = p.protocol === undefined || p.protocol === null ? 'TCP' : String(p.protocol).toUpperCase();
+    const n = typeof p.containerPort === 'number' ? p.containerPort : Number.NaN;
+    if (proto === 'TCP' && Number.isInteger(n) && n > 0 && n < 65536) return n;
+  }
+  return undefined;
+}
+
+/** TCP probes on the first port; liveness slower than readiness, so the two differ (BLW-K8S-602) and a slow start is not killed. */
+const PROBE = {
+  livenessProbe: (port: number) => ({ tcpSocket: { port }, initialDelaySeconds: 15, periodSeconds: 20 }),
+  readinessProbe: (port: number) => ({ tcpSocket: { port }, periodSeconds: 10 }),
+};
+
 function probeRule(id: string, probe: 'livenessProbe' | 'readinessProbe', aliases: string[]): ReturnType<typeof defineK8sRule> {
   return defineK8sRule({
     id,
@@ -244,7 +314,12 @@ function probeRule(id: string, probe: 'livenessProbe' | 'readinessProbe', aliase
     aliases,
     on: 'container',
     containerKinds: ['containers'],
-    check: (c, _pod, r) => (r.kind === 'Job' || r.kind === 'CronJob' || isRecord(c.container[probe]) ? [] : [atContainer(c, probe, `no ${probe}`)]),
+    check: (c, _pod, r) => {
+      if (r.kind === 'Job' || r.kind === 'CronJob' || isRecord(c.container[probe])) return [];
+      // only where the container declares a port to probe; no port, no mechanical fix
+      const port = firstTcpPort(c.container);
+      return [fixed(atContainer(c, probe, `no ${probe}`), port !== undefined && c.container[probe] === undefined ? setFix([...c.path, probe], PROBE[probe](port)) : undefined)];
+    },
   });
 }
 
@@ -308,7 +383,7 @@ export const highUid = defineK8sRule({
   containerKinds: ['containers', 'initContainers'],
   check: (c, pod) => {
     const u = sc(c.container).runAsUser ?? podSc(pod).runAsUser;
-    return typeof u === 'number' && u >= 10000 ? [] : [atContainer(c, 'securityContext.runAsUser', u === undefined ? 'runAsUser is not set' : `runAsUser is ${String(u)}`)];
+    return typeof u === 'number' && u >= 10000 ? [] : [fixed(atContainer(c, 'securityContext.runAsUser', u === undefined ? 'runAsUser is not set' : `runAsUser is ${String(u)}`), scFix(c, ['runAsUser'], FIX_DEFAULTS.uid))];
   },
 });
 
@@ -347,7 +422,7 @@ export const linuxHardening = defineK8sRule({
       isRecord(s.seccompProfile) || isRecord(s.seLinuxOptions) || isRecord(s.appArmorProfile) ||
       strings(getIn(s, ['capabilities', 'drop'])).length > 0 ||
       ann[`container.apparmor.security.beta.kubernetes.io/${String(c.container.name)}`] !== undefined;
-    return hardened ? [] : [atContainer(c, 'securityContext', 'no seccomp, SELinux, AppArmor or dropped capabilities')];
+    return hardened ? [] : [fixed(atContainer(c, 'securityContext', 'no seccomp, SELinux, AppArmor or dropped capabilities'), scFix(c, ['seccompProfile'], RUNTIME_DEFAULT_SECCOMP))];
   },
 });
 

@@ -1,7 +1,9 @@
 import { atContainer, atPod, defineK8sRule } from '../../../kubernetes/rule.js';
 import { POD_SPEC_PATHS, containersOf, getIn, isRecord } from '../../../kubernetes/workload.js';
 import type { PodRef } from '../../../kubernetes/workload.js';
-import type { Violation } from '../../types.js';
+import type { Fix, Violation } from '../../types.js';
+import { appendFix, setFix } from '../../../fix/defaults.js';
+import { RUNTIME_DEFAULT_SECCOMP } from './containers.js';
 import { parseImage } from './image.js';
 
 function hostPathVolumes(pod: PodRef): { name: string; path: string; index: number }[] {
@@ -35,7 +37,10 @@ export const automountToken = defineK8sRule({
   aliases: ['CKV_K8S_38'],
   frameworks: [{ framework: 'cis-kubernetes-1.9', control: '5.1.6' }],
   on: 'pod',
-  check: (pod) => (pod.spec.automountServiceAccountToken === false ? [] : [atPod(pod, 'automountServiceAccountToken', 'automountServiceAccountToken is not false')]),
+  check: (pod) =>
+    pod.spec.automountServiceAccountToken === false
+      ? []
+      : [{ ...atPod(pod, 'automountServiceAccountToken', 'automountServiceAccountToken is not false'), fix: setFix([...pod.path, 'automountServiceAccountToken'], false) }],
 });
 
 export const writableHostPath = defineK8sRule({
@@ -168,12 +173,31 @@ export const netRaw = defineK8sRule({
   check: (c) => {
     const drop = getIn(c.container.securityContext, ['capabilities', 'drop']);
     const list = Array.isArray(drop) ? drop.map((x) => String(x).toUpperCase()) : [];
-    return list.includes('ALL') || list.includes('NET_RAW') || list.includes('CAP_NET_RAW') ? [] : [atContainer(c, 'securityContext.capabilities.drop', 'NET_RAW is not dropped')];
+    if (list.includes('ALL') || list.includes('NET_RAW') || list.includes('CAP_NET_RAW')) return [];
+    const sc = c.container.securityContext;
+    const caps = isRecord(sc) ? sc.capabilities : undefined;
+    const fixable = (sc === undefined || sc === null || isRecord(sc)) && (caps === undefined || caps === null || isRecord(caps));
+    // drop ALL, as the restricted Pod Security level asks, so this fix and BLW-K8S-020's coincide
+    const fix = fixable ? appendFix([...c.path, 'securityContext', 'capabilities', 'drop'], drop, 'ALL') : undefined;
+    const v = atContainer(c, 'securityContext.capabilities.drop', 'NET_RAW is not dropped');
+    return [fix ? { ...v, fix } : v];
   },
 });
 
 function seccompOk(v: unknown): boolean {
   return v === 'RuntimeDefault' || v === 'runtime/default' || v === 'docker/default';
+}
+
+/**
+ * RuntimeDefault on the container: its profile's type when it has a profile object, else a new profile. None when the
+ * effective profile is a Localhost one (a custom profile is a choice, not a slip) or securityContext is not a map.
+ */
+function seccompFix(sc: unknown, scPath: readonly (string | number)[], effective: unknown): Fix | undefined {
+  if (effective === 'Localhost' || (typeof effective === 'string' && effective.startsWith('localhost/'))) return undefined;
+  if (sc !== undefined && sc !== null && !isRecord(sc)) return undefined;
+  const own = isRecord(sc) ? sc.seccompProfile : undefined;
+  if (isRecord(own)) return setFix([...scPath, 'seccompProfile', 'type'], 'RuntimeDefault');
+  return own === undefined || own === null ? setFix([...scPath, 'seccompProfile'], RUNTIME_DEFAULT_SECCOMP) : undefined;
 }
 
 export const seccompDefault = defineK8sRule({
@@ -192,7 +216,11 @@ export const seccompDefault = defineK8sRule({
     const out: Violation[] = [];
     for (const c of containersOf(pod, ['containers', 'initContainers'])) {
       const t = getIn(c.container.securityContext, ['seccompProfile', 'type']) ?? ann[`container.seccomp.security.alpha.kubernetes.io/${String(c.container.name)}`];
-      if (!seccompOk(t ?? podLevel)) out.push(atContainer(c, 'securityContext.seccompProfile', 'no RuntimeDefault seccomp profile'));
+      if (!seccompOk(t ?? podLevel)) {
+        const v = atContainer(c, 'securityContext.seccompProfile', 'no RuntimeDefault seccomp profile');
+        const fix = seccompFix(c.container.securityContext, [...c.path, 'securityContext'], t ?? podLevel);
+        out.push(fix ? { ...v, fix } : v);
+      }
     }
     return out;
   },

@@ -3,6 +3,8 @@ import type { K8sResource } from '../../../kubernetes/parse.js';
 import { getIn, isRecord } from '../../../kubernetes/workload.js';
 import type { PodRef } from '../../../kubernetes/workload.js';
 import type { Violation } from '../../types.js';
+import { setFix } from '../../../fix/defaults.js';
+import { RUNTIME_DEFAULT_SECCOMP } from './containers.js';
 
 // Kubescape's "Apply Security Context" (C-0211) building blocks and service-account checks.
 const SC_REF = 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/';
@@ -20,7 +22,14 @@ export const seccompUnset = defineK8sRule({
   references: [SC_REF],
   aliases: ['set-seccomp-profile'],
   on: 'container',
-  check: (c, pod) => (isRecord(podSc(pod).seccompProfile) || isRecord(getIn(c.container.securityContext, ['seccompProfile'])) ? [] : [atContainer(c, 'securityContext.seccompProfile', 'no seccompProfile on the pod or the container')]),
+  check: (c, pod) => {
+    if (isRecord(podSc(pod).seccompProfile) || isRecord(getIn(c.container.securityContext, ['seccompProfile']))) return [];
+    const v = atContainer(c, 'securityContext.seccompProfile', 'no seccompProfile on the pod or the container');
+    const sc = c.container.securityContext;
+    const own = isRecord(sc) ? sc.seccompProfile : undefined;
+    const fixable = (sc === undefined || sc === null || isRecord(sc)) && (own === undefined || own === null);
+    return [fixable ? { ...v, fix: setFix([...c.path, 'securityContext', 'seccompProfile'], RUNTIME_DEFAULT_SECCOMP) } : v];
+  },
 });
 
 export const fsGroupUnset = defineK8sRule({
@@ -90,7 +99,7 @@ export const privilegedOrSysAdmin = defineK8sRule({
   aliases: ['rule-privileged-container', 'C-0057'],
   on: 'container',
   check: (c) => {
-    if (getIn(c.container.securityContext, ['privileged']) === true) return [atContainer(c, 'securityContext.privileged', 'runs privileged')];
+    if (getIn(c.container.securityContext, ['privileged']) === true) return [{ ...atContainer(c, 'securityContext.privileged', 'runs privileged'), fix: setFix([...c.path, 'securityContext', 'privileged'], false) }];
     const add = getIn(c.container.securityContext, ['capabilities', 'add']);
     return Array.isArray(add) && add.some((x) => String(x).toUpperCase().replace(/^CAP_/, '') === 'SYS_ADMIN') ? [atContainer(c, 'securityContext.capabilities.add', 'adds SYS_ADMIN')] : [];
   },
@@ -114,7 +123,7 @@ export const tokenAutomounted = defineK8sRule({
     const v = pod.spec.automountServiceAccountToken;
     if (v === false) return [];
     if (v === undefined && serviceAccountOf(r, pod, all).sa?.object.automountServiceAccountToken === false) return [];
-    return [atPod(pod, 'automountServiceAccountToken', v === true ? 'automountServiceAccountToken: true' : 'service account token is mounted by default')];
+    return [{ ...atPod(pod, 'automountServiceAccountToken', v === true ? 'automountServiceAccountToken: true' : 'service account token is mounted by default'), fix: setFix([...pod.path, 'automountServiceAccountToken'], false) }];
   },
 });
 
