@@ -1,0 +1,3 @@
+import { admissionRules } from './admission.js';
+
+export const rules = [...admissionRules];

@@ -1,0 +1,3 @@
+import { componentRules } from './components.js';
+
+export const rules = [...componentRules];

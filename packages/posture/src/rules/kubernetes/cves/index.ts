@@ -1,0 +1,3 @@
+import { cveRules } from './cves.js';
+
+export const rules = [...cveRules];

@@ -1,0 +1,3 @@
+import { exposureRules } from './exposure.js';
+
+export const rules = [...exposureRules];

@@ -1,0 +1,3 @@
+import { hardeningRules } from './hardening.js';
+
+export const rules = [...hardeningRules];

@@ -1,0 +1,3 @@
+import { scalingRules } from './scaling.js';
+
+export const rules = [...scalingRules];
