@@ -1,11 +1,12 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BULWARK_VERSION, ConfigError, InputError, SEVERITIES, isSeverity, unwrap } from '@bulwark/core';
 import type { FileError, Severity } from '@bulwark/core';
 import { configFormats, configSummary, isExpired, parseIgnoreFile, writeConfigReport } from '@bulwark/scanner';
 import type { ConfigFormat, ConfigReport, ConfigRuleInfo, ReportedConfigFinding } from '@bulwark/scanner';
-import { findRule, loadPolicies, ruleCatalog, scanConfigTree, scanKubernetesSnapshot, unknownRuleNames } from '@bulwark/posture';
+import { findRule, formatUnifiedDiff, loadPolicies, planFixes, ruleCatalog, scanConfigTree, scanKubernetesSnapshot, unknownRuleNames } from '@bulwark/posture';
+import type { FixPlan } from '@bulwark/posture';
 import type { ConfigScanResult, K8sRule, RuleMeta } from '@bulwark/posture';
 import { CliExit } from '../exit.js';
 import { createProgress } from '../progress.js';
@@ -22,6 +23,35 @@ export interface ConfigCliOptions {
   progress?: boolean;
   maxFileBytes?: string;
   policy?: string[];
+  fix?: string | boolean;
+}
+
+type FixMode = 'write' | 'diff';
+
+function fixMode(raw: string | boolean | undefined): FixMode | undefined {
+  if (raw === undefined || raw === false) return undefined;
+  if (raw === true || raw === 'write') return 'write';
+  if (raw === 'diff') return 'diff';
+  throw new ConfigError('--fix', `expected --fix (write the files) or --fix=diff (print a unified diff), got "--fix=${raw}"`);
+}
+
+/**
+ * Plans the mechanical fixes for the Kubernetes manifests and Dockerfiles a scan read. Paths in the plans are those
+ * of the scan (relative to the root); `abs` maps them back to the files.
+ */
+function planTreeFixes(root: string, scan: ConfigScanResult, rules: string[] | undefined): { plans: FixPlan[]; abs: (p: string) => string } {
+  const single = isFile(root);
+  const abs = (p: string): string => (single ? root : join(root, p));
+  const files = scan.files.filter((f) => f.type === 'kubernetes' || f.type === 'dockerfile').map((f) => ({ path: f.path, content: readFileSync(abs(f.path)) }));
+  const plans = planFixes(files, rules ? { rules } : {}).filter((p) => p.after !== p.before);
+  return { plans, abs };
+}
+
+/** Replaces a file through a temporary sibling and a rename, so an interrupted write never leaves half a manifest. */
+function replaceFile(path: string, text: string): void {
+  const tmp = `${path}.bulwark-fix-${process.pid}`;
+  writeFileSync(tmp, text, { mode: statSync(path).mode });
+  renameSync(tmp, path);
 }
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
@@ -259,13 +289,26 @@ async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void
   const include = ruleNames(opts.rules, '--rules', policyRules);
   const exclude = ruleNames(opts.skipRules, '--skip-rules', policyRules);
   const maxFileBytes = opts.maxFileBytes === undefined ? undefined : parseBytes(opts.maxFileBytes, '--max-file-bytes');
-  const scan = await runConfigScan(path, {
+  const mode = fixMode(opts.fix);
+  const scanOpts = {
     ...(policyRules ? { policyRules } : {}),
     ...(include ? { include } : {}),
     ...(exclude ? { exclude } : {}),
     ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     progress: opts.progress !== false && Boolean(process.stderr.isTTY) && !process.env.CI,
-  });
+  };
+  let scan = await runConfigScan(path, scanOpts);
+  if (mode) {
+    const { plans, abs } = planTreeFixes(path, scan, include);
+    const fixed = plans.reduce((n, p) => n + p.applied.length, 0);
+    if (mode === 'diff') {
+      emit(formatUnifiedDiff(plans), opts.output, [`${fixed} finding(s) fixable in ${plans.length} file(s); nothing written (--fix=diff)`], []);
+      return;
+    }
+    for (const p of plans) replaceFile(abs(p.path), p.after);
+    process.stderr.write(`bulwark: fixed ${fixed} finding(s) in ${plans.length} file(s)${plans.length ? `: ${plans.map((p) => p.path).join(', ')}` : ''}\n`);
+    if (plans.length > 0) scan = await runConfigScan(path, scanOpts);
+  }
   const report = buildConfigReport(scan, { kind: 'config', name: path }, {
     ...(policyRules ? { customRules: policyRules } : {}),
     ...(severities ? { severities } : {}),
@@ -333,9 +376,10 @@ export function registerConfigScanCommands(scan: Command): void {
       .argument('<path>', 'a directory (walked recursively, skipping .git, node_modules, vendor) or one file'),
   )
     .option('--max-file-bytes <n>', 'skip (with a warning) files larger than this (default 8M)')
+    .option('--fix [mode]', 'correct what has a mechanical fix (securityContext, resources, probes, USER...) in place, or print a unified diff with --fix=diff; the report then shows what remains')
     .addHelpText(
       'after',
-      `\nFile types are detected by name and content: Kubernetes YAML/JSON (apiVersion + kind), Dockerfile / Containerfile /\n*.Dockerfile / Dockerfile.*, Terraform (.tf, .tfvars, plan JSON), CloudFormation (AWSTemplateFormatVersion or\nAWS:: resources), docker-compose (compose*.yaml, docker-compose*.yml, or services: at the top).\n\nExit codes: 0 done (malformed files in a tree are listed on stderr and skipped), 2 bad input (a named file that is\nnot a configuration file or does not parse, unknown flag values), --exit-code N when a reported finding remains.\n\nExamples:\n  bulwark scan config .\n  bulwark scan config deploy/ --severity HIGH,CRITICAL --exit-code 1\n  bulwark scan config infra/ -f sarif -o bulwark.sarif\n  bulwark scan config k8s/ --rules BLW-K8S-016 KSV017 --format json\n  bulwark scan config k8s/ --policy policies/ --exit-code 1`,
+      `\nFile types are detected by name and content: Kubernetes YAML/JSON (apiVersion + kind), Dockerfile / Containerfile /\n*.Dockerfile / Dockerfile.*, Terraform (.tf, .tfvars, plan JSON), CloudFormation (AWSTemplateFormatVersion or\nAWS:: resources), docker-compose (compose*.yaml, docker-compose*.yml, or services: at the top).\n\nExit codes: 0 done (malformed files in a tree are listed on stderr and skipped), 2 bad input (a named file that is\nnot a configuration file or does not parse, unknown flag values), --exit-code N when a reported finding remains.\n\nExamples:\n  bulwark scan config .\n  bulwark scan config deploy/ --severity HIGH,CRITICAL --exit-code 1\n  bulwark scan config infra/ -f sarif -o bulwark.sarif\n  bulwark scan config k8s/ --rules BLW-K8S-016 KSV017 --format json\n  bulwark scan config k8s/ --policy policies/ --exit-code 1\n  bulwark scan config deploy/ --fix=diff     (review, then --fix to write)`,
     )
     .action(async (path: string, opts: ConfigCliOptions) => runScanConfig(path, opts));
 

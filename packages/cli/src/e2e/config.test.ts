@@ -154,6 +154,55 @@ test('scan config --policy: CEL policies and ValidatingAdmissionPolicies run bes
   assert.equal(runCli(['scan', 'config', TREE, '--policy', join(work, 'missing')]).status, 2);
 });
 
+test('scan config --fix=diff prints the corrections; --fix writes them and the re-scan lacks the fixed rules', () => {
+  const dir = join(work, 'fix-tree');
+  mkdirSync(dir, { recursive: true });
+  const manifest = [
+    '# web front end: owned by the shop team',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web # keep this comment',
+    '  namespace: shop',
+    'spec:',
+    '  selector: {matchLabels: {app: web}}',
+    '  template:',
+    '    metadata: {labels: {app: web}}',
+    '    spec:',
+    '      containers:',
+    '        - name: web',
+    '          image: "nginx:1.25"',
+    '          ports: [{containerPort: 8080}]',
+    '          securityContext:',
+    '            privileged: true',
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'web.yaml'), manifest);
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM debian:12\nRUN echo hi\nCMD ["sleep", "1"]\n');
+  const before = json<ConfigReport>(['scan', 'config', dir, '-f', 'json']);
+  const fixable = before.findings.filter((f) => (f as { fixable?: boolean }).fixable);
+  assert.ok(fixable.some((f) => f.ruleId === 'BLW-K8S-001'), 'privileged is fixable');
+
+  const diff = runCli(['scan', 'config', dir, '--fix=diff']);
+  assert.equal(diff.status, 0, diff.stderr);
+  assert.match(diff.stdout, /^--- a\/web\.yaml$/m);
+  assert.match(diff.stdout, /^-\s+privileged: true$/m);
+  assert.match(diff.stdout, /^\+\s+privileged: false$/m);
+  assert.match(diff.stdout, /^\+USER 10001$/m);
+  assert.equal(readFileSync(join(dir, 'web.yaml'), 'utf8'), manifest, '--fix=diff writes nothing');
+
+  const fix = runCli(['scan', 'config', dir, '--fix', '-f', 'json']);
+  assert.equal(fix.status, 0, fix.stderr);
+  assert.match(fix.stderr, /fixed \d+ finding\(s\) in 2 file\(s\)/);
+  const after = JSON.parse(fix.stdout) as ConfigReport;
+  const fixedRules = new Set(fixable.map((f) => f.ruleId));
+  assert.deepEqual(after.findings.filter((f) => fixedRules.has(f.ruleId) && (f as { fixable?: boolean }).fixable).map((f) => f.ruleId), []);
+  const text = readFileSync(join(dir, 'web.yaml'), 'utf8');
+  for (const kept of ['# web front end: owned by the shop team', 'name: web # keep this comment', 'image: "nginx:1.25"', 'selector: {matchLabels: {app: web}}']) assert.ok(text.includes(kept), kept);
+  assert.equal(runCli(['scan', 'config', join(dir, 'web.yaml'), '-f', 'json']).status, 0, 'the fixed file still parses');
+  assert.equal(runCli(['scan', 'config', dir, '--fix=maybe']).status, 2);
+});
+
 test('scan config: .bulwarkignore suppresses by rule id or peer alias, with expiry and paths', () => {
   const ignore = join(work, 'ignore');
   writeFileSync(ignore, 'KSV017 # accepted: legacy node agent\nBLW-DF-002 exp:2000-01-01\n');

@@ -1,8 +1,5 @@
 import { ConfigError, ExternalError } from '@bulwark/core';
-import {
-  ApiException, AppsV1Api, BatchV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, NetworkingV1Api, Observable, RbacAuthorizationV1Api, ResponseContext,
-} from '@kubernetes/client-node';
-import type { ObservableMiddleware, RequestContext } from '@kubernetes/client-node';
+import type { ApiException, KubeConfig, ObservableMiddleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import { INVENTORY_KINDS } from './kinds.js';
 import type { InventoryKind } from './kinds.js';
 import { sanitizeObject } from './sanitize.js';
@@ -47,13 +44,16 @@ type Options = { middleware: ObservableMiddleware[]; middlewareMergeStrategy: 'a
 type List = (p: Params, o: Options) => Promise<unknown>;
 
 /** The official client's list call of each kind, across all namespaces. */
-function listers(kc: KubeConfig): Record<string, List> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const batch = kc.makeApiClient(BatchV1Api);
-  const discovery = kc.makeApiClient(DiscoveryV1Api);
-  const net = kc.makeApiClient(NetworkingV1Api);
-  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+/** The client library, loaded on first use: it is large, and only live-cluster commands need it. */
+type Client = typeof import('@kubernetes/client-node');
+
+function listers(c: Client, kc: KubeConfig): Record<string, List> {
+  const core = kc.makeApiClient(c.CoreV1Api);
+  const apps = kc.makeApiClient(c.AppsV1Api);
+  const batch = kc.makeApiClient(c.BatchV1Api);
+  const discovery = kc.makeApiClient(c.DiscoveryV1Api);
+  const net = kc.makeApiClient(c.NetworkingV1Api);
+  const rbac = kc.makeApiClient(c.RbacAuthorizationV1Api);
   return {
     Namespace: (p, o) => core.listNamespace(p, o),
     Node: (p, o) => core.listNode(p, o),
@@ -89,14 +89,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * the `kind`/`apiVersion` the API leaves out of list items), Secrets are stripped at once, and the client
  * deserializes an empty page — no second copy of the data, no Secret value in a model object.
  */
-function pageTaker(k: InventoryKind, timeoutMs: number, onPage: (items: KubeObject[], next: string | undefined) => void): ObservableMiddleware {
+function pageTaker(c: Client, k: InventoryKind, timeoutMs: number, onPage: (items: KubeObject[], next: string | undefined) => void): ObservableMiddleware {
   return {
     pre: (ctx: RequestContext) => {
       ctx.setSignal(AbortSignal.timeout(timeoutMs));
-      return new Observable(Promise.resolve(ctx));
+      return new c.Observable(Promise.resolve(ctx));
     },
     post: (rsp: ResponseContext) =>
-      new Observable(
+      new c.Observable(
         (async () => {
           if (rsp.httpStatusCode < 200 || rsp.httpStatusCode > 299) return rsp;
           let page: unknown;
@@ -117,7 +117,7 @@ function pageTaker(k: InventoryKind, timeoutMs: number, onPage: (items: KubeObje
           const meta = isRecord(page) && isRecord(page.metadata) ? page.metadata : {};
           onPage(items, typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined);
           const empty = JSON.stringify({ kind: k.listKind, apiVersion: k.apiVersion, metadata: {}, items: [] });
-          return new ResponseContext(rsp.httpStatusCode, rsp.headers, { text: () => Promise.resolve(empty), binary: () => Promise.resolve(Buffer.from(empty)) });
+          return new c.ResponseContext(rsp.httpStatusCode, rsp.headers, { text: () => Promise.resolve(empty), binary: () => Promise.resolve(Buffer.from(empty)) });
         })(),
       ),
   };
@@ -137,8 +137,8 @@ function apiMessage(e: ApiException<unknown>): string {
   return `HTTP ${e.code}`;
 }
 
-function loadConfig(opts: FetchClusterOptions): KubeConfig {
-  const kc = new KubeConfig();
+function loadConfig(c: Client, opts: FetchClusterOptions): KubeConfig {
+  const kc = new c.KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
@@ -163,13 +163,14 @@ function loadConfig(opts: FetchClusterOptions): KubeConfig {
  * An unreachable server, or one that fails (5xx, 429), is an ExternalError naming the server.
  */
 export async function fetchCluster(opts: FetchClusterOptions = {}): Promise<ClusterFetch> {
-  const kc = loadConfig(opts);
+  const c = await import('@kubernetes/client-node');
+  const kc = loadConfig(c, opts);
   const server = kc.getCurrentCluster()!.server;
   const context = kc.getCurrentContext();
   const wanted = opts.kinds ? new Set(opts.kinds) : undefined;
   const kinds = INVENTORY_KINDS.filter((k) => !wanted || wanted.has(k.kind));
   if (wanted) for (const w of wanted) if (!kinds.some((k) => k.kind === w)) throw new ConfigError('kinds', `unknown kind ${w} (known: ${INVENTORY_KINDS.map((k) => k.kind).join(', ')})`);
-  const list = listers(kc);
+  const list = listers(c, kc);
   const limit = opts.pageSize ?? 500;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const objects: KubeObject[] = [];
@@ -182,7 +183,7 @@ export async function fetchCluster(opts: FetchClusterOptions = {}): Promise<Clus
     try {
       do {
         let cont: string | undefined;
-        const mw = pageTaker(k, timeoutMs, (items, c) => {
+        const mw = pageTaker(c, k, timeoutMs, (items, c) => {
           got.push(...items);
           cont = c;
         });
@@ -192,7 +193,7 @@ export async function fetchCluster(opts: FetchClusterOptions = {}): Promise<Clus
       } while (next !== undefined);
       objects.push(...got);
     } catch (e) {
-      if (e instanceof ApiException) {
+      if (e instanceof c.ApiException) {
         const code = e.code;
         if (code === 401 || code === 403) {
           const who = code === 401 ? 'the server rejected the credentials' : 'forbidden';
