@@ -6,12 +6,12 @@ import { stableStringify } from '@bulwark/scanner';
 import { evaluateCompliance, findFramework, frameworks } from '@bulwark/posture';
 import type { ComplianceReport } from '@bulwark/posture';
 import { CliExit } from '../exit.js';
-import { applyConfigIgnoreFile, checkFormat, parseExitCode, runConfigScan, scanSnapshotFile } from './config.js';
+import type { ClusterSourceOptions } from './cluster-source.js';
+import { applyConfigIgnoreFile, checkFormat, parseExitCode, runConfigScan, scanCluster } from './config.js';
 
-interface ComplianceCliOptions {
+interface ComplianceCliOptions extends ClusterSourceOptions {
   format: string;
   output?: string;
-  snapshot?: string;
   exitCode?: string;
   ignorefile?: string;
   progress?: boolean;
@@ -47,16 +47,17 @@ async function run(frameworkName: string, path: string | undefined, opts: Compli
   if (!framework) throw new ConfigError('framework', `unknown framework "${frameworkName}"; one of ${frameworks.map((f) => f.id).join(', ')} (see \`bulwark compliance list\`)`);
   const format = checkFormat(opts.format, ['table', 'json'] as const);
   const exitCode = parseExitCode(opts.exitCode);
-  if (path && opts.snapshot) throw new ConfigError('--snapshot', 'give either a <path> or --snapshot <file>, not both');
-  if (!path && !opts.snapshot) throw new ConfigError('compliance', 'expected a <path> to scan or --snapshot <file>');
-  const scan = opts.snapshot
-    ? scanSnapshotFile(opts.snapshot, { inventory: true })
+  const live = Boolean(opts.kubeconfig || opts.context);
+  if (path && (opts.snapshot || live)) throw new ConfigError('--snapshot', 'give either a <path>, or --snapshot <file> / --kubeconfig / --context, not both');
+  if (!path && !opts.snapshot && !live) throw new ConfigError('compliance', 'expected a <path> to scan, --snapshot <file>, or a cluster (--kubeconfig / --context)');
+  const scan = !path
+    ? await scanCluster(opts, { inventory: true })
     : await runConfigScan(path!, { inventory: true, progress: opts.progress !== false && Boolean(process.stderr.isTTY) && !process.env.CI });
   const warnings = [...scan.warnings];
   let findings = scan.findings;
   if (opts.ignorefile && existsSync(opts.ignorefile)) findings = applyConfigIgnoreFile(findings, opts.ignorefile, new Date(), warnings).filter((f) => !('suppressed' in f && f.suppressed));
   const report = evaluateCompliance(framework, findings, scan.resources ?? []);
-  const target = opts.snapshot ?? path!;
+  const target = path ?? scan.files[0]!.path;
   const text = format === 'json' ? stableStringify({ ...report, target, files: scan.files.length, status: { fileErrors: scan.errors, warnings } }) : renderTable(report, target);
   if (opts.output) (await import('node:fs')).writeFileSync(opts.output, text);
   else process.stdout.write(text);
@@ -68,10 +69,12 @@ async function run(frameworkName: string, path: string | undefined, opts: Compli
 export function registerComplianceCommands(program: Command): void {
   const compliance = program
     .command('compliance')
-    .description('evaluate a compliance framework (CIS Kubernetes, NSA-CISA, PCI DSS, MLPS 2.0 / 等保2.0, CIS Docker) on configuration files or a cluster snapshot')
+    .description('evaluate a compliance framework (CIS Kubernetes, NSA-CISA, PCI DSS, MLPS 2.0 / 等保2.0, CIS Docker) on configuration files, a cluster snapshot or a live cluster')
     .argument('[framework]', 'framework id (see `bulwark compliance list`)')
     .argument('[path]', 'directory or file to scan (as `bulwark scan config`)')
     .option('--snapshot <file>', 'evaluate a cluster snapshot (`kubectl get <kinds> -A -o json`) instead of files')
+    .option('--kubeconfig <file>', 'evaluate the live cluster of this kubeconfig instead of files')
+    .option('--context <name>', 'kubeconfig context of the live cluster')
     .option('-f, --format <format>', 'output format: table, json', 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--exit-code <n>', 'exit with this code when a control fails (CI gate)')
@@ -79,7 +82,7 @@ export function registerComplianceCommands(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
-      '\nA control passes when its rules checked at least one resource and found nothing, fails on any finding (the\nevidence lists resource, rule and file:line), and is not applicable when none of its rules had a resource to check.\n\nExamples:\n  bulwark compliance list\n  bulwark compliance cis-kubernetes deploy/\n  bulwark compliance mlps-2.0 infra/ --format json\n  bulwark compliance nsa-cisa --snapshot cluster.json --exit-code 1',
+      '\nA control passes when its rules checked at least one resource and found nothing, fails on any finding (the\nevidence lists resource, rule and file:line), and is not applicable when none of its rules had a resource to check.\n\nExamples:\n  bulwark compliance list\n  bulwark compliance cis-kubernetes deploy/\n  bulwark compliance mlps-2.0 infra/ --format json\n  bulwark compliance nsa-cisa --snapshot cluster.json --exit-code 1\n  bulwark compliance cis-kubernetes --context prod',
     )
     .action(async (framework: string | undefined, path: string | undefined, opts: ComplianceCliOptions) => {
       if (!framework) throw new ConfigError('compliance', 'expected a framework id (see `bulwark compliance list`) and a <path> or --snapshot <file>');

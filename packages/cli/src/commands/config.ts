@@ -5,10 +5,12 @@ import { BULWARK_VERSION, ConfigError, InputError, SEVERITIES, isSeverity, unwra
 import type { FileError, Severity } from '@bulwark/core';
 import { configFormats, configSummary, isExpired, parseIgnoreFile, writeConfigReport } from '@bulwark/scanner';
 import type { ConfigFormat, ConfigReport, ConfigRuleInfo, ReportedConfigFinding } from '@bulwark/scanner';
-import { findRule, formatUnifiedDiff, loadPolicies, planFixes, ruleCatalog, scanConfigTree, scanKubernetesSnapshot, unknownRuleNames } from '@bulwark/posture';
+import { cluster, findRule, formatUnifiedDiff, loadPolicies, planFixes, ruleCatalog, scanConfigTree, scanKubernetesObjects, unknownRuleNames } from '@bulwark/posture';
 import type { FixPlan } from '@bulwark/posture';
 import type { ConfigScanResult, K8sRule, RuleMeta } from '@bulwark/posture';
 import { CliExit } from '../exit.js';
+import { clusterSourceOptions, readClusterObjects } from './cluster-source.js';
+import type { ClusterSourceOptions } from './cluster-source.js';
 import { createProgress } from '../progress.js';
 
 export interface ConfigCliOptions {
@@ -319,45 +321,29 @@ async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void
   gate(report, exitCode);
 }
 
-/** Reads a snapshot file the user named (size-limited). */
-export function readSnapshot(file: string, maxBytes = 256 * 1024 * 1024): Buffer {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new InputError({ file, expected: 'a file (kubectl get ... -o json output)', message: 'not a regular file' });
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError({ file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
-  }
-  if (size > maxBytes) throw new InputError({ file, message: `larger than ${maxBytes} bytes` });
-  return readFileSync(file);
-}
-
-/** Scans a `kubectl get ... -o json` snapshot with the Kubernetes rules and the RBAC analyzer. */
-export function scanSnapshotFile(file: string, sel: { include?: string[]; exclude?: string[]; inventory?: boolean; policyRules?: readonly K8sRule[] }): ConfigScanResult {
-  const content = readSnapshot(file);
-  const name = file.replace(/^.*[\\/]/, '');
-  return scanKubernetesSnapshot(name, content, {
+/** Scans a cluster — a dump streamed from disk or the live API — with the Kubernetes rules (RBAC included). */
+export async function scanCluster(source: ClusterSourceOptions, sel: { include?: string[]; exclude?: string[]; inventory?: boolean; policyRules?: readonly K8sRule[] }): Promise<ConfigScanResult> {
+  const objects = await readClusterObjects(source);
+  const scan = scanKubernetesObjects(objects.file, objects.items, {
     ...(sel.include ? { include: sel.include } : {}),
     ...(sel.exclude ? { exclude: sel.exclude } : {}),
     ...(sel.inventory ? { inventory: true } : {}),
     ...(sel.policyRules ? { policyRules: sel.policyRules } : {}),
   });
+  scan.warnings.push(...objects.warnings);
+  return scan;
 }
 
-async function runScanK8s(opts: ConfigCliOptions & { snapshot?: string }): Promise<void> {
-  if (!opts.snapshot) {
-    throw new ConfigError('--snapshot', 'scan k8s reads a cluster snapshot: pass --snapshot <file> (the output of `kubectl get <kinds> -A -o json`)');
-  }
+async function runScanK8s(opts: ConfigCliOptions & ClusterSourceOptions): Promise<void> {
   const format = checkFormat<ConfigFormat>(opts.format, configFormats);
   const severities = parseSeverities(opts.severity);
   const exitCode = parseExitCode(opts.exitCode);
   const policyRules = loadPolicyPaths(opts.policy);
   const include = ruleNames(opts.rules, '--rules', policyRules);
   const exclude = ruleNames(opts.skipRules, '--skip-rules', policyRules);
-  const scan = scanSnapshotFile(opts.snapshot, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(policyRules ? { policyRules } : {}) });
-  const report = buildConfigReport(scan, { kind: 'k8s-snapshot', name: opts.snapshot }, {
+  const scan = await scanCluster(opts, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(policyRules ? { policyRules } : {}) });
+  const target = scan.files[0]!.path;
+  const report = buildConfigReport(scan, { kind: opts.snapshot ? 'k8s-snapshot' : 'k8s-cluster', name: target }, {
     ...(policyRules ? { customRules: policyRules } : {}),
     ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
@@ -383,17 +369,12 @@ export function registerConfigScanCommands(scan: Command): void {
     )
     .action(async (path: string, opts: ConfigCliOptions) => runScanConfig(path, opts));
 
-  commonOptions(
-    scan
-      .command('k8s')
-      .description('scan a Kubernetes cluster snapshot with the Kubernetes rules and the RBAC analyzer')
-      .option('--snapshot <file>', 'output of `kubectl get <kinds> -A -o json` (a List), or YAML manifests (required)'),
-  )
+  clusterSourceOptions(commonOptions(scan.command('k8s').description('scan a Kubernetes cluster — live through a kubeconfig, or a kubectl dump — with the Kubernetes rules (RBAC included)')))
     .addHelpText(
       'after',
-      `\nOnly snapshots are read here; take one with, for example:\n  kubectl get pods,deployments,daemonsets,statefulsets,jobs,cronjobs,services,ingresses,networkpolicies,\\\n    serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings,namespaces -A -o json > cluster.json\n\nExamples:\n  bulwark scan k8s --snapshot cluster.json\n  bulwark scan k8s --snapshot cluster.json -f sarif -o cluster.sarif --exit-code 1`,
+      `\nWithout --snapshot the cluster of the kubeconfig's context is listed through the API (read-only: list on the\ninventory kinds; kinds the credentials may not list are skipped with a warning naming the permission). A dump is\nread as a stream, Secrets reduced to metadata; take one with, for example:\n  ${cluster.KUBECTL_COMMAND}\n\nExamples:\n  bulwark scan k8s --context prod\n  bulwark scan k8s --snapshot cluster.json -f sarif -o cluster.sarif --exit-code 1\n  bulwark scan k8s --snapshot cluster.json --policy policies/`,
     )
-    .action(async (opts: ConfigCliOptions & { snapshot?: string }) => runScanK8s(opts));
+    .action(async (opts: ConfigCliOptions & ClusterSourceOptions) => runScanK8s(opts));
 }
 
 /** Every rule of the library, for listings (re-exported so rules.ts has one import place). */

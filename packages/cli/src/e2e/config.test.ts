@@ -275,14 +275,20 @@ test('scan k8s --snapshot: Kubernetes rules and RBAC over a kubectl dump; SARIF 
   writeFileSync(snap, JSON.stringify(SNAPSHOT, null, 2));
   const doc = json<ConfigReport & { target: { kind: string } }>(['scan', 'k8s', '--snapshot', snap, '-f', 'json']);
   assert.equal(doc.target.kind, 'k8s-snapshot');
-  assert.ok(doc.findings.some((f) => f.ruleId === 'BLW-K8S-001' && f.file === 'cluster.json'));
-  assert.ok(doc.findings.some((f) => f.ruleId === 'BLW-K8S-330'));
+  const priv = doc.findings.find((f) => f.ruleId === 'BLW-K8S-001');
+  assert.equal(priv?.file, snap, 'findings name the dump');
+  assert.equal(priv?.range.startLine, 5, 'and the lines of the object in it');
+  assert.equal(doc.findings.some((f) => f.ruleId === 'BLW-K8S-330'), true, 'RBAC rules run on the dump');
   validator(join(here, '../../../scanner/src/report/config-report.schema.json'))(doc);
   sarifValidator()(json(['scan', 'k8s', '--snapshot', snap, '-f', 'sarif']));
   assert.equal(runCli(['scan', 'k8s', '--snapshot', snap, '--exit-code', '4', '-o', join(work, 'k.txt')]).status, 4);
-  const none = runCli(['scan', 'k8s']);
-  assert.equal(none.status, 2);
-  assert.match(none.stderr, /--snapshot <file>/);
+  // without --snapshot the live cluster of the kubeconfig is read: an unreachable server is exit 3, named
+  const kubeconfig = join(work, 'kubeconfig');
+  writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'current-context: gone', 'contexts: [{name: gone, context: {cluster: gone, user: u}}]', 'clusters: [{name: gone, cluster: {server: "https://127.0.0.1:1"}}]', 'users: [{name: u, user: {token: t}}]', ''].join('\n'));
+  const none = runCli(['scan', 'k8s', '--kubeconfig', kubeconfig]);
+  assert.equal(none.status, 3, none.stderr);
+  assert.match(none.stderr, /https:\/\/127\.0\.0\.1:1/);
+  assert.equal(runCli(['scan', 'k8s', '--kubeconfig', kubeconfig, '--snapshot', snap]).status, 2, 'one source at a time');
   const junk = join(work, 'junk.json');
   writeFileSync(junk, '{"items": [}');
   const bad = runCli(['scan', 'k8s', '--snapshot', junk]);

@@ -193,7 +193,7 @@ export class JsonSplitter {
   /** Call after the last chunk: a value still open means the input was cut. */
   end(): void {
     if (this.stack.length > 0 || this.inString) {
-      throw new InputError({ file: this.file, field: `line ${this.line}`, expected: 'complete JSON', message: `line ${this.line}: unexpected end of input (truncated JSON)` });
+      throw new InputError({ file: this.file, field: `line ${this.line}`, expected: 'complete JSON', message: `unexpected end of input (truncated JSON)` });
     }
   }
 
@@ -208,6 +208,6 @@ export class JsonSplitter {
   }
 
   private fail(expected: string): never {
-    throw new InputError({ file: this.file, field: `line ${this.line}`, expected, message: `line ${this.line}: expected ${expected}` });
+    throw new InputError({ file: this.file, field: `line ${this.line}`, expected, message: `expected ${expected}` });
   }
 }

@@ -74,7 +74,7 @@ export async function streamSnapshot(path: string, onObject: OnSnapshotObject, o
       value = JSON.parse(p.text);
     } catch {
       // JSON.parse messages quote the text around the error, which may be a Secret's data: say where, not what
-      throw new InputError({ file: path, field: `line ${p.line}`, expected: 'a JSON object', message: `line ${p.line}: invalid JSON in the object starting here` });
+      throw new InputError({ file: path, field: `line ${p.line}`, expected: 'a JSON object', message: `invalid JSON in the object starting here` });
     }
     if (p.where === 'top' && isRecord(value) && isList(value)) return; // its items were streamed already
     collect(value, { startLine: p.line, endLine: p.line + linesOf(p.text) }, onObject);
@@ -85,7 +85,7 @@ export async function streamSnapshot(path: string, onObject: OnSnapshotObject, o
       const m = /^line (\d+)$/.exec(r.error.field ?? '');
       if (!m) throw r.error;
       const line = p.line + Number(m[1]) - 1;
-      throw new InputError({ file: path, field: `line ${line}`, expected: 'YAML', message: `line ${line}: invalid YAML`, cause: r.error });
+      throw new InputError({ file: path, field: `line ${line}`, expected: 'YAML', message: `invalid YAML`, cause: r.error });
     }
     for (const res of r.value) keep(res.object, { startLine: p.line + res.range.startLine - 1, endLine: p.line + res.range.endLine - 1 }, onObject);
   };

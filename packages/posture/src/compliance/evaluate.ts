@@ -1,5 +1,5 @@
 import type { ConfigFinding } from '@bulwark/core';
-import { rbacAnalyzerRuleIds, ruleCatalog } from '../config-scan/catalog.js';
+import { ruleCatalog } from '../config-scan/catalog.js';
 import type { CatalogRule } from '../config-scan/catalog.js';
 import type { ScannedResource } from '../config-scan/inventory.js';
 import type { ComplianceReport, ControlEvidence, ControlResult, ControlSpec, FrameworkSpec } from './types.js';
@@ -57,7 +57,7 @@ export function effectiveControls(framework: FrameworkSpec, rules: readonly Cata
  * analyzer's workload rule); PodSecurityPolicy rules need a PSP; the rest run on workloads. Dockerfile and compose
  * rules on every file of their kind.
  */
-export function ruleApplies(rule: CatalogRule, res: ScannedResource, rbacIds: ReadonlySet<string>): boolean {
+export function ruleApplies(rule: CatalogRule, res: ScannedResource): boolean {
   if (!rule.targets.includes(res.target)) return false;
   if (rule.resourceTypes) return rule.resourceTypes.includes(res.type);
   if (res.target !== 'kubernetes') return true;
@@ -66,8 +66,8 @@ export function ruleApplies(rule: CatalogRule, res: ScannedResource, rbacIds: Re
     const comp = tags.find((t) => CONTROL_PLANE.has(t));
     return comp !== undefined && (res.components ?? []).includes(comp);
   }
-  // the analyzer's workload rule ("Workload runs with a service account that...") looks at workloads
-  if (tags.includes('rbac') || rbacIds.has(rule.id)) return RBAC_KINDS.has(res.type) || (/^Workload/.test(rule.title) && WORKLOAD_KINDS.has(res.type));
+  // the RBAC family's workload rule ("Workload runs with a service account that...") looks at workloads
+  if (tags.includes('rbac')) return RBAC_KINDS.has(res.type) || (/^Workload/.test(rule.title) && WORKLOAD_KINDS.has(res.type));
   if (tags.includes('psp')) return res.type === 'PodSecurityPolicy';
   return WORKLOAD_KINDS.has(res.type);
 }
@@ -86,7 +86,6 @@ export function evaluateCompliance(
   findings: readonly ConfigFinding[],
   resources: readonly ScannedResource[],
   rules: readonly CatalogRule[] = ruleCatalog(),
-  rbacIds: ReadonlySet<string> = rbacAnalyzerRuleIds(),
 ): ComplianceReport {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const mapping = controlRules(framework, rules);
@@ -99,7 +98,7 @@ export function evaluateCompliance(
     const failed = new Set<string>();
     for (const id of ruleIds) {
       const rule = byId.get(id);
-      if (rule) for (const res of resources) if (ruleApplies(rule, res, rbacIds)) applicable.add(key(res.file, res.name));
+      if (rule) for (const res of resources) if (ruleApplies(rule, res)) applicable.add(key(res.file, res.name));
       for (const f of findingsByRule.get(id) ?? []) {
         const resource = f.resource ?? f.file;
         failing.push({ resource, ruleId: f.ruleId, file: f.file, line: f.range.startLine, message: f.message });

@@ -74,7 +74,7 @@ export function parseCompose(file: string, content: Buffer | string, opts: Compo
   const first = doc.errors[0];
   if (first) {
     const line = lc.linePos(first.pos[0]).line;
-    return err(new InputError({ file, field: `line ${line}`, message: `line ${line}: ${first.code}: ${first.message.split('\n')[0]}` }));
+    return err(new InputError({ file, field: `line ${line}`, message: `${first.code}: ${first.message.split('\n')[0]}` }));
   }
   if (nodeDepth(doc.contents, maxDepth) > maxDepth) return err(new LimitError({ file, limit: `maxDepth=${maxDepth}` }));
   let value: unknown;

@@ -1,5 +1,4 @@
 import { composeRules } from '../compose/all.js';
-import { rbacRules } from '../rbac/scan.js';
 import { dockerfileRules } from '../rules/dockerfile/all.js';
 import { kubernetesRules } from '../rules/kubernetes/registry.js';
 import type { RuleMeta, RuleTarget } from '../rules/types.js';
@@ -30,32 +29,29 @@ function metaOf(r: RuleMeta, targets: readonly RuleTarget[], resourceTypes?: rea
   };
 }
 
-let cached: { rules: CatalogRule[]; conflicts: string[]; rbacExtra: ReadonlySet<string> } | undefined;
+let cached: { rules: CatalogRule[]; conflicts: string[] } | undefined;
 
 function build(): NonNullable<typeof cached> {
   const byId = new Map<string, CatalogRule>();
   const conflicts: string[] = [];
-  const rbacExtra = new Set<string>();
-  const add = (r: RuleMeta, targets: readonly RuleTarget[], fromRbac = false, resourceTypes?: readonly string[]): void => {
+  const add = (r: RuleMeta, targets: readonly RuleTarget[], resourceTypes?: readonly string[]): void => {
     const prev = byId.get(r.id);
     if (prev) {
       if (prev.title !== r.title) conflicts.push(`${r.id}: "${prev.title}" and "${r.title}"`);
       return;
     }
     byId.set(r.id, metaOf(r, targets, resourceTypes));
-    if (fromRbac) rbacExtra.add(r.id);
   };
   for (const r of kubernetesRules) add(r, ['kubernetes']);
-  for (const r of rbacRules) add(r, ['kubernetes'], true);
   for (const r of dockerfileRules) add(r, ['dockerfile']);
   for (const r of composeRules) add(r, ['compose']);
-  for (const r of cloudRules) add(r, r.providers.length > 0 ? [...r.providers] : [r.target], false, r.resourceTypes);
-  return { rules: [...byId.values()], conflicts, rbacExtra };
+  for (const r of cloudRules) add(r, r.providers.length > 0 ? [...r.providers] : [r.target], r.resourceTypes);
+  return { rules: [...byId.values()], conflicts };
 }
 
 /**
  * Every rule of the library, once per id. When two families claim the same id the first registered wins
- * (Kubernetes manifest rules before the RBAC analyzer's); `ruleIdConflicts()` names such clashes.
+ * (a registry bug); `ruleIdConflicts()` names such clashes.
  */
 export function ruleCatalog(): readonly CatalogRule[] {
   cached ??= build();
@@ -66,12 +62,6 @@ export function ruleCatalog(): readonly CatalogRule[] {
 export function ruleIdConflicts(): readonly string[] {
   cached ??= build();
   return cached.conflicts;
-}
-
-/** RBAC-analyzer rule ids that no manifest rule already claims: their findings are reported alongside. */
-export function rbacAnalyzerRuleIds(): ReadonlySet<string> {
-  cached ??= build();
-  return cached.rbacExtra;
 }
 
 /** The rule with this id or alias (case-insensitive); an id wins over another rule's alias. */

@@ -1,7 +1,8 @@
 export { scanConfigTree, scanConfigSources, detectConfigType } from './scan.js';
 export type { ConfigScanOptions, ConfigScanResult, ConfigSource, ScannedFile } from './scan.js';
-export { scanKubernetesSnapshot } from './snapshot.js';
-export { ruleCatalog, ruleIdConflicts, findRule, selectRules, unknownRuleNames, rbacAnalyzerRuleIds } from './catalog.js';
+export { scanKubernetesObjects, scanKubernetesSnapshot } from './snapshot.js';
+export type { SnapshotItem } from './snapshot.js';
+export { ruleCatalog, ruleIdConflicts, findRule, selectRules, unknownRuleNames } from './catalog.js';
 export type { CatalogRule, RuleSelection } from './catalog.js';
 export type { ConfigFileType } from './detect.js';
 export type { ScannedResource } from './inventory.js';

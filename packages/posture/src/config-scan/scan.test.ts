@@ -107,7 +107,7 @@ test('scanConfigSources: inventory lists resources per target', () => {
   assert.deepEqual(r.resources?.map((x) => `${x.target} ${x.type} ${x.name}`), ['kubernetes Pod Pod/app/p', 'dockerfile Dockerfile Dockerfile']);
 });
 
-test('scanKubernetesSnapshot: a kubectl List is scanned with the RBAC analyzer; junk is an InputError', () => {
+test('scanKubernetesSnapshot: a kubectl List is scanned with the RBAC rules; junk is an InputError', () => {
   const list = { apiVersion: 'v1', kind: 'List', items: [
     { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'app' }, spec: { containers: [{ name: 'c', image: 'busybox:1', securityContext: { privileged: true } }] } },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'anon' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'User', name: 'system:anonymous' }] },

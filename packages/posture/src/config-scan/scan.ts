@@ -8,12 +8,11 @@ import { scanDockerfile } from '../dockerfile/scan.js';
 import { parseKubernetes } from '../kubernetes/parse.js';
 import { scanKubernetesFiles } from '../kubernetes/scan.js';
 import type { K8sRule } from '../kubernetes/rule.js';
-import { rbacRules, scanRbacFiles } from '../rbac/scan.js';
 import { dockerfileRules } from '../rules/dockerfile/all.js';
 import { kubernetesRules } from '../rules/kubernetes/registry.js';
 import { cloudRules } from '../terraform/registry.js';
 import { loadTerraform, scanTerraform } from '../terraform/terraform.js';
-import { rbacAnalyzerRuleIds, selectRules } from './catalog.js';
+import { selectRules } from './catalog.js';
 import type { RuleSelection } from './catalog.js';
 import { classifyByContent, classifyByName, isUnrenderedTemplate } from './detect.js';
 import type { ConfigFileType } from './detect.js';
@@ -30,8 +29,6 @@ export interface ConfigScanOptions extends RuleSelection {
   inventory?: boolean;
   /** Custom Kubernetes rules (CEL policies from `loadPolicies`), run beside the built-ins. */
   policyRules?: readonly K8sRule[];
-  /** Also run the RBAC analyzer (effective permissions across bindings) over the Kubernetes objects. */
-  rbacAnalysis?: boolean;
   onProgress?: (e: { phase: 'read' | 'scan'; done: number; total: number }) => void;
 }
 
@@ -129,12 +126,6 @@ export function scanConfigSources(sources: readonly ConfigSource[], opts: Omit<C
     const r = scanKubernetesFiles(k8s, rules, { onRuleError: ruleError('(kubernetes rules)') });
     findings.push(...r.findings);
     errors.push(...r.errors.map(toFileError));
-    if (opts.rbacAnalysis) {
-      // RBAC-analyzer rules whose ids a manifest rule already owns are left out (see ruleIdConflicts()).
-      const extra = rbacAnalyzerRuleIds();
-      const keep = new Set(selectRules(rbacRules.filter((x) => extra.has(x.id)), sel).map((x) => x.id));
-      if (keep.size > 0) findings.push(...scanRbacFiles(k8s).findings.filter((f) => keep.has(f.ruleId)));
-    }
     tick();
   }
   if (tf.length > 0) {

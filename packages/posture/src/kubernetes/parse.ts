@@ -155,7 +155,7 @@ export function parseKubernetes(file: string, content: Buffer | string, opts: Pa
     const firstError = doc.errors[0];
     if (firstError) {
       const line = lc.linePos(firstError.pos[0]).line;
-      return err(new InputError({ file, field: `line ${line}`, message: `line ${line}: ${firstError.code}: ${firstError.message.split('\n')[0]}` }));
+      return err(new InputError({ file, field: `line ${line}`, message: `${firstError.code}: ${firstError.message.split('\n')[0]}` }));
     }
     let value: unknown;
     try {
@@ -180,11 +180,14 @@ export function parseKubernetes(file: string, content: Buffer | string, opts: Pa
 
 function toResource(file: string, docIndex: number, obj: unknown, doc: Document, lc: LineCounter, text: string, prefix: DocPath): K8sResource | undefined {
   if (!isRecord(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return undefined;
+  const rangeOf = rangeFinder(doc, lc, text, prefix);
+  return resourceOf(file, docIndex, obj as Record<string, unknown> & { apiVersion: string; kind: string }, rangeOf([]) ?? { startLine: 1, endLine: 1 }, rangeOf);
+}
+
+function resourceOf(file: string, docIndex: number, obj: Record<string, unknown> & { apiVersion: string; kind: string }, range: SourceRange, rangeOf: (path: DocPath) => SourceRange | undefined): K8sResource {
   const meta = isRecord(obj.metadata) ? obj.metadata : {};
   const name = meta.name !== undefined && meta.name !== null ? String(meta.name) : typeof meta.generateName === 'string' ? meta.generateName : '';
   const namespace = meta.namespace !== undefined && meta.namespace !== null ? String(meta.namespace) : undefined;
-  const rangeOf = rangeFinder(doc, lc, text, prefix);
-  const whole = rangeOf([]) ?? { startLine: 1, endLine: 1 };
   const kind = obj.kind;
   const label = CLUSTER_SCOPED.has(kind) && namespace === undefined ? `${kind}/${name}` : `${kind}/${namespace ?? 'default'}/${name}`;
   return {
@@ -197,8 +200,17 @@ function toResource(file: string, docIndex: number, obj: unknown, doc: Document,
     labels: stringMap(meta.labels),
     annotations: stringMap(meta.annotations),
     object: obj,
-    range: whole,
+    range,
     rangeOf,
     label,
   };
+}
+
+/**
+ * A resource from an object already parsed elsewhere (a streamed cluster snapshot, the live API): findings point at
+ * the lines the object spans (`range`), not at its fields, since no document is kept.
+ */
+export function resourceFromObject(file: string, obj: unknown, range: SourceRange = { startLine: 1, endLine: 1 }, docIndex = 0): K8sResource | undefined {
+  if (!isRecord(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return undefined;
+  return resourceOf(file, docIndex, obj as Record<string, unknown> & { apiVersion: string; kind: string }, range, () => undefined);
 }

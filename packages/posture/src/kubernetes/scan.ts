@@ -46,6 +46,15 @@ export function scanKubernetesFiles(
       resources.push({ resource, ordinal });
     }
   }
+  return { ...scanKubernetesResources(resources, rules, opts), errors };
+}
+
+/** Runs every rule on every resource (cross-object rules see the whole set). Pure. */
+export function scanKubernetesResources(
+  resources: readonly { resource: K8sResource; ordinal: number }[],
+  rules: readonly K8sRule[] = kubernetesRules,
+  opts: { onRuleError?: (rule: string, e: unknown) => void } = {},
+): Omit<ScanResult, 'errors'> {
   const all = resources.map((x) => x.resource);
   const findings: ConfigFinding[] = [];
   const fixes: KubernetesFix[] = [];
@@ -56,5 +65,5 @@ export function scanKubernetesFiles(
       if (violation.fix) fixes.push({ finding, fix: violation.fix, resource, ordinal, ...(violation.path ? { path: violation.path } : {}) });
     }
   }
-  return { findings, errors, fixes };
+  return { findings, fixes };
 }

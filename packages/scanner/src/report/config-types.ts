@@ -31,7 +31,7 @@ export interface ConfigReport {
   reportType: 'config';
   tool: { name: 'bulwark'; version: string };
   createdAt: string;
-  target: { kind: 'config' | 'k8s-snapshot'; name: string };
+  target: { kind: 'config' | 'k8s-snapshot' | 'k8s-cluster'; name: string };
   /** Every file scanned, path relative to the target, with the type detected. */
   files: { path: string; type: string }[];
   /** Sorted by file, line, rule id. Suppressed findings stay, marked. */
