@@ -1,4 +1,5 @@
 import { ConfigError, ExternalError } from '@bulwark/core';
+import type * as KubernetesClient from '@kubernetes/client-node';
 import type { ApiException, KubeConfig, ObservableMiddleware, RequestContext, ResponseContext } from '@kubernetes/client-node';
 import { INVENTORY_KINDS } from './kinds.js';
 import type { InventoryKind } from './kinds.js';
@@ -45,7 +46,7 @@ type List = (p: Params, o: Options) => Promise<unknown>;
 
 /** The official client's list call of each kind, across all namespaces. */
 /** The client library, loaded on first use: it is large, and only live-cluster commands need it. */
-type Client = typeof import('@kubernetes/client-node');
+type Client = typeof KubernetesClient;
 
 function listers(c: Client, kc: KubeConfig): Record<string, List> {
   const core = kc.makeApiClient(c.CoreV1Api);
