@@ -27,9 +27,12 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.BULWARK_TEST_CONCURRENCY ?? '2';
+// A test that hangs fails after this long instead of stalling CI (seen: a failing bare assert.ok under tsx spinning
+// while Node rebuilds the message from the source); give every assert.ok a message.
+const timeout = process.env.BULWARK_TEST_TIMEOUT_MS ?? '600000';
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(r.status ?? 1);

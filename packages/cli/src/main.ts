@@ -7,6 +7,7 @@ import { registerVulndbCommands } from './commands/vulndb.js';
 import { registerRulesCommands } from './commands/rules.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerNetpolCommands } from './commands/netpol.js';
+import { registerClusterCommands } from './commands/cluster.js';
 import { CliExit } from './exit.js';
 
 // commander: the de-facto CLI parser for Node (sub-commands, generated --help on every command).
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRulesCommands(program);
   registerComplianceCommands(program);
   registerNetpolCommands(program);
+  registerClusterCommands(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError } from '@bulwark/core';
+import { ConfigError, InputError } from '@bulwark/core';
 import { cluster } from '@bulwark/posture';
 import type { SnapshotItem } from '@bulwark/posture';
 
@@ -34,6 +34,7 @@ export async function readClusterObjects(opts: ClusterSourceOptions): Promise<Cl
   if (opts.snapshot) {
     const items: SnapshotItem[] = [];
     await cluster.streamSnapshot(opts.snapshot, (object, range) => void items.push({ object, range }));
+    if (items.length === 0) throw new InputError({ file: opts.snapshot, expected: 'Kubernetes objects (the output of `kubectl get <kinds> -A -o json`)', message: 'no Kubernetes object (apiVersion + kind) found' });
     return { file: opts.snapshot, items, warnings: [] };
   }
   const fetched = await cluster.fetchCluster({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });

@@ -296,6 +296,46 @@ test('scan k8s --snapshot: Kubernetes rules and RBAC over a kubectl dump; SARIF 
   assert.match(bad.stderr, /junk\.json: line 1/);
 });
 
+test('cluster inventory and rbac on a dump: relations, secrets never printed, escalation chains', () => {
+  const dump = join(work, 'inventory-cluster.json');
+  const secretValue = 'c3VwZXJzZWNyZXQtdmFsdWU=';
+  const objects = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1' }, status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.31.4' } } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', uid: 'd1' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } } } },
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d', namespace: 'shop', uid: 'r1', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd1', controller: true }] }, spec: { selector: { matchLabels: { app: 'web' } } } },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-5d-x', namespace: 'shop', uid: 'p1', labels: { app: 'web' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d', uid: 'r1', controller: true }] }, spec: { nodeName: 'worker-1', serviceAccountName: 'deployer', containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' }, type: 'Opaque', data: { password: secretValue } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace: 'shop' } },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['*'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'deployer-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: 'deployer', namespace: 'shop' }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'sa-impersonator', namespace: 'shop' }, rules: [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'jane-impersonates', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'sa-impersonator' }, subjects: [{ kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io' }] },
+  ];
+  writeFileSync(dump, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2));
+  const inv = json<{ assets: { id: string }[]; relations: { from: string; to: string; type: string }[] }>(['cluster', 'inventory', '--snapshot', dump, '-f', 'json']);
+  const rel = (from: string, to: string): boolean => inv.relations.some((r) => r.from === from && r.to === to);
+  assert.ok(rel('Deployment/shop/web', 'ReplicaSet/shop/web-5d') && rel('ReplicaSet/shop/web-5d', 'Pod/shop/web-5d-x'), 'workload → pods');
+  assert.ok(rel('Pod/shop/web-5d-x', 'Node/worker-1'), 'pod → node');
+  assert.ok(rel('Service/shop/web', 'Pod/shop/web-5d-x'), 'service → pods');
+  assert.ok(rel('Ingress/shop/web', 'Service/shop/web'), 'ingress → service');
+  assert.ok(inv.assets.some((a) => a.id === 'Secret/shop/db'), 'secret listed (metadata)');
+  const table = runCli(['cluster', 'inventory', '--snapshot', dump]);
+  assert.equal(table.status, 0, table.stderr);
+  for (const out of [table.stdout, JSON.stringify(inv)]) assert.ok(!out.includes(secretValue), 'secret values are never printed');
+
+  const rbac = runCli(['cluster', 'rbac', '--snapshot', dump]);
+  assert.equal(rbac.status, 0, rbac.stderr);
+  assert.match(rbac.stdout, /User:jane --\(impersonate [^)]*\)--> ServiceAccount:shop\/deployer --\(bound to ClusterRole cluster-admin by ClusterRoleBinding deployer-admin\)--> cluster-admin/);
+  const one = json<{ permissions: { verb: string; resource: string }[]; escalationPaths: unknown[] }>(['cluster', 'rbac', '--snapshot', dump, '--subject', 'ServiceAccount:shop/deployer', '-f', 'json']);
+  assert.ok(one.permissions.some((p) => p.verb === '*' && p.resource === '*'), JSON.stringify(one.permissions));
+  const jane = json<{ escalationPaths: { text?: string }[] }>(['cluster', 'rbac', '--snapshot', dump, '--subject', 'User:jane', '-f', 'json']);
+  assert.equal(jane.escalationPaths.length, 1, JSON.stringify(jane));
+  assert.equal(runCli(['cluster', 'inventory', '--snapshot', join(work, 'nope.json')]).status, 2);
+});
+
 test('rules list / show', () => {
   const all = json<{ id: string; title: string; severity: string; target: string; description: string; remediation: string; references: string[]; aliases: string[]; frameworks: string[] }[]>(['rules', 'list', '--format', 'json']);
   assert.ok(all.length > 300);
@@ -406,7 +446,7 @@ test('netpol: connlist (txt, json, csv, dot, --focus), check with deciding polic
 });
 
 test('--help on every new command', () => {
-  for (const args of [['scan', 'config'], ['scan', 'k8s'], ['rules'], ['rules', 'list'], ['rules', 'show'], ['compliance'], ['compliance', 'list'], ['netpol'], ['netpol', 'connlist'], ['netpol', 'check'], ['netpol', 'exposure']]) {
+  for (const args of [['scan', 'config'], ['scan', 'k8s'], ['rules'], ['rules', 'list'], ['rules', 'show'], ['compliance'], ['compliance', 'list'], ['netpol'], ['netpol', 'connlist'], ['netpol', 'check'], ['netpol', 'exposure'], ['cluster'], ['cluster', 'inventory'], ['cluster', 'rbac']]) {
     const r = runCli([...args, '--help']);
     assert.equal(r.status, 0, args.join(' '));
     assert.match(r.stdout, new RegExp(`Usage: bulwark ${args.join(' ')}`));
