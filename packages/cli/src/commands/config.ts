@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BULWARK_VERSION, ConfigError, InputError, SEVERITIES, isSeverity, unwrap } from '@bulwark/core';
 import type { FileError, Severity } from '@bulwark/core';
-import { configFormats, configSummary, isExpired, parseIgnoreFile, writeConfigReport } from '@bulwark/scanner';
+import { configFormats, configReportChunks, configSummary, isExpired, parseIgnoreFile } from '@bulwark/scanner';
 import type { ConfigFormat, ConfigReport, ConfigRuleInfo, ReportedConfigFinding } from '@bulwark/scanner';
 import { cluster, findRule, formatUnifiedDiff, loadPolicies, planFixes, ruleCatalog, scanConfigTree, scanKubernetesObjects, unknownRuleNames } from '@bulwark/posture';
 import type { FixPlan } from '@bulwark/posture';
@@ -219,8 +219,46 @@ export function buildConfigReport(
 export function emit(text: string, output: string | undefined, warnings: readonly string[], fileErrors: readonly FileError[]): void {
   if (output) writeFileSync(output, text);
   else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  warn(warnings, fileErrors);
+}
+
+/** Warnings and skipped files (with file and line) on stderr. */
+function warn(warnings: readonly string[], fileErrors: readonly FileError[]): void {
   for (const w of warnings) process.stderr.write(`bulwark: warning: ${w}\n`);
   for (const e of fileErrors) process.stderr.write(`bulwark: warning: skipped ${e.error.startsWith(e.path) ? e.error : `${e.path}: ${e.error}`}\n`);
+}
+
+/**
+ * Writes a report given in pieces to -o (through one file descriptor, ~1 MiB writes) or stdout (waiting for the
+ * pipe to drain), so a report larger than memory allows as one string still goes out; then warnings and file errors.
+ */
+export async function emitChunks(chunks: Iterable<string>, output: string | undefined, warnings: readonly string[], fileErrors: readonly FileError[]): Promise<void> {
+  let pending: string[] = [];
+  let size = 0;
+  let last = '';
+  const fd = output ? openSync(output, 'w') : undefined;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    if (fd !== undefined) writeSync(fd, text);
+    else if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  };
+  try {
+    for (const c of chunks) {
+      if (c.length === 0) continue;
+      pending.push(c);
+      size += c.length;
+      last = c;
+      if (size >= 1 << 20) await flush();
+    }
+    if (fd === undefined && !last.endsWith('\n')) pending.push('\n');
+    await flush();
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  warn(warnings, fileErrors);
 }
 
 function isFile(path: string): boolean {
@@ -316,8 +354,8 @@ async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void
     ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
   });
-  const text = writeConfigReport(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
-  emit(text, opts.output, report.status.warnings, report.status.fileErrors);
+  const chunks = configReportChunks(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  await emitChunks(chunks, opts.output, report.status.warnings, report.status.fileErrors);
   gate(report, exitCode);
 }
 
@@ -348,8 +386,8 @@ async function runScanK8s(opts: ConfigCliOptions & ClusterSourceOptions): Promis
     ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
   });
-  const text = writeConfigReport(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
-  emit(text, opts.output, report.status.warnings, report.status.fileErrors);
+  const chunks = configReportChunks(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+  await emitChunks(chunks, opts.output, report.status.warnings, report.status.fileErrors);
   gate(report, exitCode);
 }
 

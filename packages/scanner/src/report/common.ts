@@ -52,6 +52,53 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(ordered(value), null, 2) + '\n';
 }
 
+/** Arrays past this many elements are written element by element. */
+const CHUNKED_ARRAY = 64;
+
+/** Whether a value holds (within a few levels) an array large enough to write in pieces. */
+function isBig(v: unknown, depth = 0): boolean {
+  if (Array.isArray(v)) return v.length > CHUNKED_ARRAY || (depth < 3 && v.some((x) => isBig(x, depth + 1)));
+  if (v === null || typeof v !== 'object' || depth >= 3) return false;
+  return Object.values(v).some((x) => isBig(x, depth + 1));
+}
+
+function* jsonChunks(v: unknown, pad: string, sortKeys: boolean): Generator<string> {
+  if (!isBig(v)) {
+    const s = JSON.stringify(sortKeys ? ordered(v) : v, null, 2) ?? 'null';
+    yield pad ? s.replace(/\n/g, `\n${pad}`) : s;
+    return;
+  }
+  const inner = `${pad}  `;
+  if (Array.isArray(v)) {
+    yield '[';
+    for (let i = 0; i < v.length; i++) {
+      yield `${i ? ',' : ''}\n${inner}`;
+      yield* jsonChunks(v[i], inner, sortKeys);
+    }
+    yield `\n${pad}]`;
+    return;
+  }
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+  if (sortKeys) keys.sort(compareKeys);
+  yield '{';
+  for (let i = 0; i < keys.length; i++) {
+    yield `${i ? ',' : ''}\n${inner}${JSON.stringify(keys[i])}: `;
+    yield* jsonChunks(obj[keys[i]!], inner, sortKeys);
+  }
+  yield `\n${pad}}`;
+}
+
+/**
+ * The text of `stableStringify` (or of `JSON.stringify(value, null, 2)` with `sortKeys: false`), in pieces: large
+ * arrays — the findings of a cluster scan — are written element by element, so a report never needs one string of
+ * its full size.
+ */
+export function* jsonTextChunks(value: unknown, opts: { sortKeys?: boolean } = {}): Generator<string> {
+  yield* jsonChunks(value, '', opts.sortKeys ?? true);
+  yield '\n';
+}
+
 /** A UUID derived from the report content: unique per distinct report, identical for identical input (golden files). */
 export function reportUuid(report: ScanReport, salt: string): string {
   const h = createHash('sha256').update(salt).update('\0').update(JSON.stringify(report)).digest('hex');

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import type * as Sarif from 'sarif';
 import { SEVERITIES, compareSeverity } from '@bulwark/core';
 import type { Severity } from '@bulwark/core';
-import { cmp, severityLabel, severityScore, stableStringify } from './common.js';
+import { cmp, jsonTextChunks, severityLabel, severityScore, stableStringify } from './common.js';
 import type { ConfigReport, ConfigRuleInfo, ConfigSummary, ReportedConfigFinding } from './config-types.js';
 
 export interface ConfigReportOptions {
@@ -152,7 +152,7 @@ function artifactUri(path: string): string {
  * aliases and framework controls in properties, security-severity for GitHub), results point at the file relative
  * to the scanned folder with start and end lines.
  */
-export function renderConfigSarif(report: ConfigReport, opts: ConfigReportOptions = {}): string {
+function configSarifLog(report: ConfigReport, opts: ConfigReportOptions): Sarif.Log {
   const shown = visible(report, opts);
   const used = new Set(shown.map((f) => f.ruleId));
   const rules = report.rules.filter((r) => used.has(r.id)).sort((a, b) => cmp(a.id, b.id)).map(ruleDescriptor);
@@ -177,7 +177,7 @@ export function renderConfigSarif(report: ConfigReport, opts: ConfigReportOption
     return res;
   });
   const base = report.target.name.startsWith('/') ? { originalUriBaseIds: { ROOTPATH: { uri: `file://${encodeURI(report.target.name.replace(/\/+$/, ''))}/` } } } : {};
-  const log: Sarif.Log = {
+  return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
@@ -190,11 +190,24 @@ export function renderConfigSarif(report: ConfigReport, opts: ConfigReportOption
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+}
+
+export function renderConfigSarif(report: ConfigReport, opts: ConfigReportOptions = {}): string {
+  return JSON.stringify(configSarifLog(report, opts), null, 2) + '\n';
 }
 
 export const configFormats = ['table', 'json', 'sarif'] as const;
 export type ConfigFormat = (typeof configFormats)[number];
+
+/**
+ * A config report in one of `configFormats`, in pieces (the same text as `writeConfigReport`): JSON and SARIF write
+ * their findings one by one, so a cluster scan with hundreds of thousands of findings streams to its file.
+ */
+export function* configReportChunks(format: ConfigFormat, report: ConfigReport, opts: ConfigReportOptions = {}): Generator<string> {
+  if (format === 'json') yield* jsonTextChunks(report);
+  else if (format === 'sarif') yield* jsonTextChunks(configSarifLog(report, opts), { sortKeys: false });
+  else yield renderConfigTable(report, opts);
+}
 
 /** Renders a config report in one of `configFormats`. */
 export function writeConfigReport(format: ConfigFormat, report: ConfigReport, opts: ConfigReportOptions = {}): string {

@@ -7,6 +7,6 @@ export { renderJson } from './json.js';
 export { renderSarif } from './sarif.js';
 export { renderCycloneDx, CDX_PROPS } from './cyclonedx.js';
 export { renderSpdx, SPDX_ATTR } from './spdx.js';
-export { configFormats, configSummary, renderConfigJson, renderConfigSarif, renderConfigTable, writeConfigReport } from './config-report.js';
+export { configFormats, configReportChunks, configSummary, renderConfigJson, renderConfigSarif, renderConfigTable, writeConfigReport } from './config-report.js';
 export type { ConfigFormat, ConfigReportOptions } from './config-report.js';
 export type { ConfigReport, ConfigRuleInfo, ConfigSuppression, ConfigSummary, ReportedConfigFinding } from './config-types.js';
