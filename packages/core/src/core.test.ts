@@ -8,6 +8,7 @@ import {
   baseEcosystem,
   buildPurl,
   compareSeverity,
+  isSeverity,
   ecosystemRelease,
   parsePurl,
   parseSeverity,
@@ -61,4 +62,9 @@ test('input errors name the file, the field and what was expected', () => {
   assert.ok(l instanceof InputError);
   assert.match(l.message, /layer\.tar: exceeds limit maxLayerBytes=10/);
   assert.equal(withLimits({ maxDepth: 3 }).maxDepth, 3);
+});
+
+test('isSeverity accepts the four levels only, not Object.prototype names', () => {
+  for (const s of ['low', 'medium', 'high', 'critical']) assert.equal(isSeverity(s), true, s);
+  for (const s of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'HIGH', '']) assert.equal(isSeverity(s), false, s);
 });

@@ -14,7 +14,7 @@ export function compareSeverity(a: Severity, b: Severity): number {
 }
 
 export function isSeverity(s: string): s is Severity {
-  return s in RANK;
+  return Object.hasOwn(RANK, s);
 }
 
 /** CVSS v3/v4 qualitative rating of a base score. */
