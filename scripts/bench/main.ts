@@ -11,6 +11,7 @@ import { defaultDbPath } from '@bulwark/core';
 import { ensureTrivy } from '../peers/trivy.js';
 import { measure, measureMedian, type Measurement } from './measure.js';
 import { benchConfig } from './config.js';
+import { benchPlatform } from './platform.js';
 
 const runs = Number(process.env.BULWARK_BENCH_RUNS ?? 3);
 const bulwark = join(REPO_ROOT, 'bin/bulwark');
@@ -107,13 +108,14 @@ async function mainBench(): Promise<void> {
     if (!existsSync(join(REPO_ROOT, 'packages/cli/dist/bulwark.mjs'))) execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
     const trivy = ensureTrivy();
     process.stdout.write(`# Bulwark scan benchmark (${new Date().toISOString()}, node ${process.version})\n`);
-    // BULWARK_BENCH_ONLY=image|config runs one part
+    // BULWARK_BENCH_ONLY=image|config|platform runs one part
     const only = process.env.BULWARK_BENCH_ONLY;
-    if (only !== 'config') {
+    if (!only || only === 'image') {
       const db = await ensureDb(work);
       for (const gz of images) await benchImage(gz, work, db, trivy);
     }
-    if (only !== 'image') benchConfig(trivy, runs);
+    if (!only || only === 'config') benchConfig(trivy, runs);
+    if (!only || only === 'platform') await benchPlatform();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
