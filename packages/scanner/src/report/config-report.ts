@@ -147,6 +147,13 @@ function artifactUri(path: string): string {
   return encodeURI(path.replace(/^\/+/, ''));
 }
 
+/** Files of a tree scan are relative to ROOTPATH (the scanned folder); a cluster dump is named as given. */
+function artifactLocation(path: string, kind: ConfigReport['target']['kind']): Sarif.ArtifactLocation {
+  if (kind !== 'config' && path.startsWith('/')) return { uri: `file://${encodeURI(path)}` };
+  if (kind !== 'config') return { uri: encodeURI(path) };
+  return { uri: artifactUri(path), uriBaseId: 'ROOTPATH' };
+}
+
 /**
  * SARIF 2.1.0, one run: `tool.driver.rules` holds every rule with a finding (help = description + remediation,
  * aliases and framework controls in properties, security-severity for GitHub), results point at the file relative
@@ -166,7 +173,7 @@ function configSarifLog(report: ConfigReport, opts: ConfigReportOptions): Sarif.
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: artifactUri(f.file), uriBaseId: 'ROOTPATH' },
+            artifactLocation: artifactLocation(f.file, report.target.kind),
             region: { startLine: f.range.startLine, endLine: Math.max(f.range.startLine, f.range.endLine) },
           },
         },
@@ -176,7 +183,7 @@ function configSarifLog(report: ConfigReport, opts: ConfigReportOptions): Sarif.
     if (f.suppressed) res.suppressions = [{ kind: 'external', status: 'accepted', justification: f.suppressed.reason ?? f.suppressed.source }];
     return res;
   });
-  const base = report.target.name.startsWith('/') ? { originalUriBaseIds: { ROOTPATH: { uri: `file://${encodeURI(report.target.name.replace(/\/+$/, ''))}/` } } } : {};
+  const base = report.target.kind === 'config' && report.target.name.startsWith('/') ? { originalUriBaseIds: { ROOTPATH: { uri: `file://${encodeURI(report.target.name.replace(/\/+$/, ''))}/` } } } : {};
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
