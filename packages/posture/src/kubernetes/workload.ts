@@ -69,7 +69,23 @@ export function getIn(v: unknown, path: DocPath): unknown {
   return cur;
 }
 
+// Per-object memos: a scan asks these of every object once per rule. A parsed resource is read-only (its
+// `rangeOf` lines describe the text it came from), so the answers stay valid; callers must not mutate them.
+const pods = new WeakMap<K8sResource, PodRef | null>();
+const containers = new WeakMap<PodRef, Map<string, ContainerRef[]>>();
+const labelsOfPod = new WeakMap<PodRef, Record<string, string>>();
+
+/** The pod spec of a workload, with its paths (memoized per resource). */
 export function podOf(r: K8sResource): PodRef | undefined {
+  let pod = pods.get(r);
+  if (pod === undefined) {
+    pod = readPod(r) ?? null;
+    pods.set(r, pod);
+  }
+  return pod ?? undefined;
+}
+
+function readPod(r: K8sResource): PodRef | undefined {
   const path = POD_SPEC_PATHS[r.kind];
   if (!path) return undefined;
   const spec = getIn(r.object, path);
@@ -81,8 +97,20 @@ export function podOf(r: K8sResource): PodRef | undefined {
 
 const KINDS: readonly ContainerKind[] = ['containers', 'initContainers', 'ephemeralContainers'];
 
-/** Every container of a pod spec, init and ephemeral ones included, with its path. */
+/** Every container of a pod spec, init and ephemeral ones included, with its path (memoized per pod and kinds). */
 export function containersOf(pod: PodRef, kinds: readonly ContainerKind[] = KINDS): ContainerRef[] {
+  let byKinds = containers.get(pod);
+  if (!byKinds) containers.set(pod, (byKinds = new Map()));
+  const key = kinds.join(',');
+  let out = byKinds.get(key);
+  if (!out) {
+    out = readContainers(pod, kinds);
+    byKinds.set(key, out);
+  }
+  return out;
+}
+
+function readContainers(pod: PodRef, kinds: readonly ContainerKind[]): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const kind of kinds) {
     const list = pod.spec[kind];
@@ -94,10 +122,14 @@ export function containersOf(pod: PodRef, kinds: readonly ContainerKind[] = KIND
   return out;
 }
 
-/** Labels of the pod template (what Services and NetworkPolicies select). */
+/** Labels of the pod template (what Services and NetworkPolicies select), values as strings (memoized per pod). */
 export function podLabels(pod: PodRef): Record<string, string> {
-  const l = pod.metadata.labels;
-  const out: Record<string, string> = {};
-  if (isRecord(l)) for (const [k, v] of Object.entries(l)) out[k] = String(v);
+  let out = labelsOfPod.get(pod);
+  if (!out) {
+    out = {};
+    const l = pod.metadata.labels;
+    if (isRecord(l)) for (const [k, v] of Object.entries(l)) out[k] = String(v);
+    labelsOfPod.set(pod, out);
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { K8sResource } from '../../../kubernetes/parse.js';
+import { derived } from '../../../kubernetes/derived.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
 import { getIn, isRecord } from '../../../kubernetes/workload.js';
@@ -14,8 +15,8 @@ const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhoo
 
 /** A webhook with namespaced rules: a third-party admission controller (Kyverno, Gatekeeper...) that can police pods. */
 export function hasPolicyWebhook(all: readonly K8sResource[]): boolean {
-  return all.some((w) => WEBHOOK_KINDS.has(w.kind) && Array.isArray(w.object.webhooks) && w.object.webhooks.some((h) =>
-    isRecord(h) && Array.isArray(h.rules) && h.rules.some((r) => isRecord(r) && r.scope !== 'Cluster')));
+  return derived(all, 'admission/has-policy-webhook', (xs) => xs.some((w) => WEBHOOK_KINDS.has(w.kind) && Array.isArray(w.object.webhooks) && w.object.webhooks.some((h) =>
+    isRecord(h) && Array.isArray(h.rules) && h.rules.some((r) => isRecord(r) && r.scope !== 'Cluster'))));
 }
 
 function levelRule(id: string, level: 'baseline' | 'restricted', accepted: readonly string[], aliases: string[], cis: string): K8sRule {

@@ -1,9 +1,10 @@
+import { ofKindNamedIn, selectorAnchors, selectorsIn } from '../../../kubernetes/indexes.js';
 import { atContainer, atPod, defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { containersOf, getIn, isRecord, podLabels } from '../../../kubernetes/workload.js';
 import type { PodRef } from '../../../kubernetes/workload.js';
 import type { Violation } from '../../types.js';
-import { mapSelectorMatches, selectorMatches } from '../network/selectors.js';
+import { mapSelectorMatches, selectorMatches, servicesMatching } from '../network/selectors.js';
 
 const nsOf = (r: K8sResource): string => r.namespace ?? 'default';
 
@@ -58,8 +59,7 @@ export const removedApi = defineK8sRule({
 });
 
 function servicesTargeting(r: K8sResource, pod: PodRef, all: readonly K8sResource[]): K8sResource[] {
-  const labels = podLabels(pod);
-  return all.filter((s) => s.kind === 'Service' && nsOf(s) === nsOf(r) && mapSelectorMatches(getIn(s.object, ['spec', 'selector']), labels));
+  return servicesMatching(all, nsOf(r), podLabels(pod));
 }
 
 export const readinessForService = defineK8sRule({
@@ -112,7 +112,11 @@ export const nonRollingStrategy = defineK8sRule({
 
 function pdbsFor(r: K8sResource, pod: PodRef, all: readonly K8sResource[]): K8sResource[] {
   const labels = podLabels(pod);
-  return all.filter((p) => p.kind === 'PodDisruptionBudget' && nsOf(p) === nsOf(r) && isRecord(getIn(p.object, ['spec', 'selector'])) && selectorMatches(getIn(p.object, ['spec', 'selector']), labels));
+  const index = selectorsIn(all, 'availability/pdb-selectors', 'PodDisruptionBudget', nsOf(r), (p) => {
+    const sel = getIn(p.object, ['spec', 'selector']);
+    return isRecord(sel) ? selectorAnchors(sel) : 'never';
+  });
+  return index.candidates(labels).filter((p) => isRecord(getIn(p.object, ['spec', 'selector'])) && selectorMatches(getIn(p.object, ['spec', 'selector']), labels));
 }
 
 export const noPdb = defineK8sRule({
@@ -220,7 +224,7 @@ export const statefulSetService = defineK8sRule({
   check: (pod, r, all) => {
     if (r.kind !== 'StatefulSet') return [];
     const name = getIn(r.object, ['spec', 'serviceName']);
-    const ok = all.some((s) => s.kind === 'Service' && s.name === name && nsOf(s) === nsOf(r) && mapSelectorMatches(getIn(s.object, ['spec', 'selector']), podLabels(pod)));
+    const ok = ofKindNamedIn(all, 'Service', nsOf(r), name).some((s) => mapSelectorMatches(getIn(s.object, ['spec', 'selector']), podLabels(pod)));
     return ok ? [] : [{ message: `no Service "${String(name ?? '')}" selects the StatefulSet pods`, path: ['spec', 'serviceName'] }];
   },
 });

@@ -1,4 +1,6 @@
 import type { K8sResource } from '../../../kubernetes/parse.js';
+import { derived } from '../../../kubernetes/derived.js';
+import { ofKind, ofKindNamed } from '../../../kubernetes/indexes.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
 import { getIn, isRecord } from '../../../kubernetes/workload.js';
@@ -103,7 +105,7 @@ export const fargateNotUsed = defineK8sRule({
   on: 'resource',
   kinds: ['Node'],
   check: (r, all) => {
-    const nodes = all.filter((x) => x.kind === 'Node' && x.apiVersion === 'v1');
+    const nodes = derived(all, 'cloud-provider/v1-nodes', (xs) => ofKind(xs, 'Node').filter((x) => x.apiVersion === 'v1'));
     // reported once, on the first node, and only for clusters that are on AWS
     if (nodes[0] !== r || !nodes.some(onAws) || nodes.some(isFargate)) return [];
     return [{ message: `none of the ${nodes.length} nodes is a Fargate node`, path: ['metadata', 'name'] }];
@@ -190,7 +192,7 @@ export const pvEncryption = defineK8sRule({
   check: (r, all) => {
     const cls = getIn(r.object, ['spec', 'storageClassName']);
     if (typeof cls !== 'string') return [];
-    const sc = all.find((x) => x.kind === 'StorageClass' && x.name === cls);
+    const sc = ofKindNamed(all, 'StorageClass', cls)[0];
     if (!sc || encryptedClass(sc)) return [];
     return [{ message: `PersistentVolume ${r.name} uses StorageClass ${cls}, which does not encrypt volumes`, path: ['spec', 'storageClassName'] }];
   },

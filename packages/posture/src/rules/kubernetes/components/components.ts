@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml';
+import { derived } from '../../../kubernetes/derived.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
 import { isRecord } from '../../../kubernetes/workload.js';
@@ -22,11 +23,11 @@ export const etcdUniqueCa = defineK8sRule({
   on: 'resource',
   check: (r, all) => {
     const out: Violation[] = [];
-    const apiCas = all.flatMap((x) => processesOf(x, 'kube-apiserver')).map((p) => flag(p, 'client-ca-file')).filter((v): v is string => !!v);
-    if (apiCas.length === 0) return out;
+    const apiCas = derived(all, 'components/apiserver-client-cas', (xs) => new Set(xs.flatMap((x) => processesOf(x, 'kube-apiserver')).map((p) => flag(p, 'client-ca-file')).filter((v): v is string => !!v)));
+    if (apiCas.size === 0) return out;
     for (const p of processesOf(r, 'etcd')) {
       const ca = flag(p, 'trusted-ca-file');
-      if (ca && apiCas.includes(ca)) out.push({ message: `etcd --trusted-ca-file ${ca} is also the API server's --client-ca-file`, path: p.pathOf('trusted-ca-file') });
+      if (ca && apiCas.has(ca)) out.push({ message: `etcd --trusted-ca-file ${ca} is also the API server's --client-ca-file`, path: p.pathOf('trusted-ca-file') });
     }
     return out;
   },

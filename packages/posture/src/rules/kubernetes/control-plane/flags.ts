@@ -21,8 +21,20 @@ function basename(s: string): string {
   return s.slice(s.lastIndexOf('/') + 1);
 }
 
+/** Processes of every component per workload: the command lines are parsed once per resource, not once per rule. */
+const processes = new WeakMap<K8sResource, ComponentProcess[]>();
+
 /** The control-plane processes a workload runs: a container whose command (or first arg) is the component binary. */
 export function processesOf(r: K8sResource, component: Component): ComponentProcess[] {
+  let list = processes.get(r);
+  if (!list) {
+    list = readProcesses(r);
+    processes.set(r, list);
+  }
+  return list.filter((p) => p.component === component);
+}
+
+function readProcesses(r: K8sResource): ComponentProcess[] {
   const pod = podOf(r);
   if (!pod) return [];
   const out: ComponentProcess[] = [];
@@ -35,7 +47,8 @@ export function processesOf(r: K8sResource, component: Component): ComponentProc
     ];
     const words = tokens.flatMap((x) => x.t.trim().split(/\s+/).map((w) => ({ w, path: x.path })));
     const bin = words.find((x) => !x.w.startsWith('-'));
-    if (!bin || !COMPONENTS.includes(basename(bin.w) as Component) || basename(bin.w) !== component) continue;
+    const component = bin ? basename(bin.w) as Component : undefined;
+    if (!component || !COMPONENTS.includes(component)) continue;
     const flags = new Map<string, string[]>();
     const paths = new Map<string, DocPath>();
     for (const { w, path } of words) {

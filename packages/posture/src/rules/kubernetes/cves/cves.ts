@@ -1,4 +1,7 @@
 import type { Severity } from '@bulwark/core';
+import { derived } from '../../../kubernetes/derived.js';
+import { ofKind, ofKindIn, ofKindNamed, ofKindNamedIn, selectorsIn } from '../../../kubernetes/indexes.js';
+import type { Anchors } from '../../../kubernetes/indexes.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
@@ -12,7 +15,7 @@ import type { Range, Version } from './versions.js';
 // that make them exploitable.
 const NVD = (id: string): string => `https://nvd.nist.gov/vuln/detail/${id}`;
 
-const nodes = (all: readonly K8sResource[]): K8sResource[] => all.filter((r) => r.kind === 'Node' && r.apiVersion === 'v1');
+const nodes = (all: readonly K8sResource[]): K8sResource[] => ofKind(all, 'Node').filter((r) => r.apiVersion === 'v1');
 const nodeInfo = (n: K8sResource, key: string): string | undefined => {
   const v = getIn(n.object, ['status', 'nodeInfo', key]);
   return typeof v === 'string' ? v : undefined;
@@ -112,8 +115,13 @@ export const ingressNginxSnippets = defineK8sRule({
   check: (pod, r, all) => {
     const out: Violation[] = [];
     const ns = r.namespace ?? 'default';
-    const settings = all.filter((x) => x.kind === 'ConfigMap' && (x.namespace ?? 'default') === ns)
-      .map((x) => getIn(x.object, ['data', 'allow-snippet-annotations'])).filter((x) => x !== undefined).map(String);
+    // the allow-snippet-annotations values of the namespace's ConfigMaps, read once per namespace
+    const byNs = derived(all, 'cves/snippet-settings', () => new Map<string, { on: boolean; off: boolean }>());
+    let settings = byNs.get(ns);
+    if (!settings) {
+      const values = ofKindIn(all, 'ConfigMap', ns).map((x) => getIn(x.object, ['data', 'allow-snippet-annotations'])).filter((x) => x !== undefined).map(String);
+      byNs.set(ns, (settings = { on: values.includes('true'), off: values.includes('false') }));
+    }
     for (const c of containersOf(pod, ['containers'])) {
       const image = typeof c.container.image === 'string' ? c.container.image : '';
       if (!isIngressNginx(image)) continue;
@@ -121,7 +129,7 @@ export const ingressNginxSnippets = defineK8sRule({
       const at = [...c.path, 'image'];
       if (ver && (cmp(ver, v(0, 49, 1)) < 0 || cmp(ver, v(1, 0, 0)) === 0)) out.push({ message: `ingress-nginx ${fmt(ver)} predates the CVE-2021-25742 fix`, path: at });
       // snippets default to allowed before 1.9 (and when the version is unknown)
-      else if (settings.includes('true') || (!settings.includes('false') && (ver === undefined || cmp(ver, v(1, 9, 0)) < 0))) {
+      else if (settings.on || (!settings.off && (ver === undefined || cmp(ver, v(1, 9, 0)) < 0))) {
         out.push({ message: `no ConfigMap in namespace ${ns} sets allow-snippet-annotations: "false" for ${image}`, path: at });
       }
     }
@@ -164,8 +172,8 @@ export const subPathSymlink = defineK8sRule({
   tags: ['cve'],
   on: 'pod',
   check: (pod, r, all) => {
-    const vulnerable = nodes(all).map((n) => nodeInfo(n, 'kubeletVersion')).filter((x): x is string => x !== undefined)
-      .filter((x) => { const ver = versionIn(x); return ver !== undefined && inRanges(ver, SUBPATH_VULNERABLE); });
+    const vulnerable = derived(all, 'cves/subpath-vulnerable-kubelets', (xs) => nodes(xs).map((n) => nodeInfo(n, 'kubeletVersion')).filter((x): x is string => x !== undefined)
+      .filter((x) => { const ver = versionIn(x); return ver !== undefined && inRanges(ver, SUBPATH_VULNERABLE); }));
     if (vulnerable.length === 0) return [];
     return containersOf(pod).filter(usesSubPath).map((c): Violation => ({ message: `container ${c.container.name ?? c.index} of ${r.kind} ${r.name} mounts with subPath on kubelet ${vulnerable[0]}`, path: [...c.path, 'volumeMounts'] }));
   },
@@ -177,7 +185,7 @@ const FSCONFIG_VULNERABLE: readonly Range[] = [
 ];
 
 function kernelVariable(all: readonly K8sResource[], node: string, key: string): string | undefined {
-  const vars = all.find((x) => x.kind === 'LinuxKernelVariables' && x.name === node);
+  const vars = ofKindNamed(all, 'LinuxKernelVariables', node)[0];
   const data = vars ? getIn(vars.object, ['data']) : undefined;
   if (!Array.isArray(data)) return undefined;
   const hit = data.find((d) => isRecord(d) && d.key === key);
@@ -268,9 +276,10 @@ export const aggregatedApiRedirect = defineK8sRule({
     if (!api.apiVersion.startsWith('apiregistration.k8s.io/')) return [];
     const svc = getIn(api.object, ['spec', 'service']);
     if (!isRecord(svc) || typeof svc.name !== 'string') return [];
-    if (!all.some((s) => s.kind === 'Service' && s.name === svc.name && (svc.namespace === undefined || (s.namespace ?? 'default') === svc.namespace))) return [];
+    const backing = svc.namespace === undefined ? ofKindNamed(all, 'Service', svc.name) : ofKindNamedIn(all, 'Service', svc.namespace, svc.name);
+    if (backing.length === 0) return [];
     // the server version, when known (kubescape's APIServerInfo object); unknown counts as affected
-    const info = all.find((x) => x.kind === 'APIServerInfo' && x.name === 'version');
+    const info = ofKindNamed(all, 'APIServerInfo', 'version')[0];
     const git = info ? getIn(info.object, ['data', 'gitVersion']) : undefined;
     const ver = typeof git === 'string' ? versionIn(git) : undefined;
     if (ver && !inRanges(ver, AGGREGATION_VULNERABLE)) return [];
@@ -318,14 +327,25 @@ export const cgroupsEscape = defineK8sRule({
 
 /** Findings of an image (kubescape `ImageVulnerabilities`, armo.vuln.images/v1, named after the image). */
 function vulnsOf(all: readonly K8sResource[], image: string): Record<string, unknown>[] {
-  const doc = all.find((x) => x.kind === 'ImageVulnerabilities' && x.name === image);
+  const doc = ofKindNamed(all, 'ImageVulnerabilities', image)[0];
   const data = doc ? getIn(doc.object, ['data']) : undefined;
   return Array.isArray(data) ? data.filter(isRecord) : [];
 }
 
+/**
+ * A selector pair that only a label the pod carries itself can meet: `String(labels[k])` of a missing label is
+ * "undefined", and of a key like "constructor" the inherited value's text.
+ */
+function reachableAnchors(s: K8sResource): Anchors {
+  const sel = getIn(s.object, ['spec', 'selector']);
+  if (!isRecord(sel) || Object.keys(sel).length === 0) return 'never';
+  const pair = Object.entries(sel).map(([k, x]) => [k, String(x)] as const).find(([k, x]) => x !== 'undefined' && !(k in Object.prototype));
+  return pair ? [pair] : 'always';
+}
+
 const externallyReachable = (pod: PodRef, r: K8sResource, all: readonly K8sResource[]): K8sResource[] => {
   const labels = isRecord(pod.metadata.labels) ? pod.metadata.labels : {};
-  return all.filter((s) => {
+  return selectorsIn(all, 'cves/reachable-selectors', 'Service', r.namespace ?? 'default', reachableAnchors).candidates(labels).filter((s) => {
     if (s.kind !== 'Service' || (s.namespace ?? 'default') !== (r.namespace ?? 'default')) return false;
     const type = String(getIn(s.object, ['spec', 'type']) ?? 'ClusterIP');
     const sel = getIn(s.object, ['spec', 'selector']);

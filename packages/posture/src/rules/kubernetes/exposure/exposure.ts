@@ -1,3 +1,5 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { ofKind, ofKindNamedIn, positions } from '../../../kubernetes/indexes.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
@@ -5,40 +7,99 @@ import { containersOf, getIn, isRecord } from '../../../kubernetes/workload.js';
 import type { PodRef } from '../../../kubernetes/workload.js';
 import type { Violation } from '../../types.js';
 import {
-  ingressBackends, isNodeOrLb, istioExposedServices, nsOf, routeBackends, selects, servicePorts, serviceType, targetPortResolves,
+  ingressBackends, isNodeOrLb, istioExposedServices, nsOf, routeBackends, servicePorts, serviceType, servicesSelecting, targetPortResolves,
 } from './graph.js';
 
 const SVC_DOCS = 'https://kubernetes.io/docs/concepts/services-networking/service/';
 
+interface IngressRoutes {
+  /** Namespace → backend Service name → Ingresses naming it (set order, each Ingress once per name). */
+  byBackend: Map<string, Map<string, K8sResource[]>>;
+  backends: Map<K8sResource, string[]>;
+}
+
+function ingressRoutes(all: readonly K8sResource[]): IngressRoutes {
+  return derived(all, 'exposure/ingress-backends', (xs) => {
+    const byBackend = new Map<string, Map<string, K8sResource[]>>();
+    const backends = new Map<K8sResource, string[]>();
+    for (const ing of ofKind(xs, 'Ingress')) {
+      const names = ingressBackends(ing);
+      backends.set(ing, names);
+      let byName = byBackend.get(nsOf(ing));
+      if (!byName) byBackend.set(nsOf(ing), (byName = new Map()));
+      for (const n of new Set(names)) {
+        const list = byName.get(n);
+        if (list) list.push(ing);
+        else byName.set(n, [ing]);
+      }
+    }
+    return { byBackend, backends };
+  });
+}
+
 /** How traffic from outside the cluster reaches a workload through NodePort/LoadBalancer Services and Ingresses. */
 export function serviceOrIngressExposure(wl: K8sResource, pod: PodRef, all: readonly K8sResource[]): string[] {
-  const selecting = all.filter((s) => selects(s, wl, pod));
+  const selecting = servicesSelecting(all, wl, pod);
   const out: string[] = [];
   for (const s of selecting) if (isNodeOrLb(s) && targetPortResolves(s, pod)) out.push(`Service ${s.name} (${serviceType(s)})`);
   // a Service that is itself exposed already reports the workload
   const internal = new Set(selecting.filter((s) => !isNodeOrLb(s)).map((s) => s.name));
-  for (const ing of all.filter((r) => r.kind === 'Ingress' && nsOf(r) === nsOf(wl))) {
-    const via = ingressBackends(ing).filter((n) => internal.has(n));
+  if (internal.size === 0) return out;
+  const routes = ingressRoutes(all);
+  const byName = routes.byBackend.get(nsOf(wl));
+  const ingresses = new Set([...internal].flatMap((n) => byName?.get(n) ?? []));
+  const at = positions(all);
+  for (const ing of [...ingresses].sort((a, b) => at.get(a)! - at.get(b)!)) {
+    const via = routes.backends.get(ing)!.filter((n) => internal.has(n));
     if (via.length > 0) out.push(`Ingress ${ing.name} → Service ${via[0]}`);
   }
   return out;
 }
 
+interface RouteRef {
+  /** Order of the reference among all route references of the set. */
+  seq: number;
+  route: K8sResource;
+}
+
+/** Gateway API route references by "namespace/name" of the Service they name. */
+function routeRefs(all: readonly K8sResource[]): Map<string, RouteRef[]> {
+  return derived(all, 'exposure/route-refs', (xs) => {
+    const out = new Map<string, RouteRef[]>();
+    let seq = 0;
+    for (const route of xs) {
+      for (const ref of routeBackends(route)) {
+        const key = `${ref.namespace}/${ref.name}`;
+        const entry = { seq: seq++, route };
+        const list = out.get(key);
+        if (list) list.push(entry);
+        else out.set(key, [entry]);
+      }
+    }
+    return out;
+  });
+}
+
+/** Order of each key of `istioExposedServices`. */
+function istioOrder(all: readonly K8sResource[]): Map<string, number> {
+  return derived(all, 'exposure/istio-order', (xs) => new Map([...istioExposedServices(xs).keys()].map((k, i) => [k, i] as const)));
+}
+
 /** How traffic reaches a workload through Gateway API routes and Istio VirtualServices on public gateways. */
 export function gatewayExposure(wl: K8sResource, pod: PodRef, all: readonly K8sResource[]): string[] {
-  const selecting = all.filter((s) => selects(s, wl, pod));
+  const selecting = servicesSelecting(all, wl, pod);
   if (selecting.length === 0) return [];
   const keys = new Map(selecting.map((s) => [`${nsOf(s)}/${s.name}`, s]));
   const out: string[] = [];
-  for (const route of all) {
-    for (const ref of routeBackends(route)) {
-      const s = keys.get(`${ref.namespace}/${ref.name}`);
-      if (s && !isNodeOrLb(s)) out.push(`${route.kind} ${route.name} → Service ${s.name}`);
-    }
+  const refs = routeRefs(all);
+  const hits = [...keys.keys()].flatMap((key) => (refs.get(key) ?? []).map((r) => ({ ...r, s: keys.get(key)! })));
+  for (const { route, s } of hits.sort((a, b) => a.seq - b.seq)) {
+    if (!isNodeOrLb(s)) out.push(`${route.kind} ${route.name} → Service ${s.name}`);
   }
-  for (const [key, vs] of istioExposedServices(all)) {
-    const s = keys.get(key);
-    if (s) out.push(`VirtualService ${vs.name} → Service ${s.name}`);
+  const exposed = istioExposedServices(all);
+  const order = istioOrder(all);
+  for (const key of [...keys.keys()].filter((k) => exposed.has(k)).sort((a, b) => order.get(a)! - order.get(b)!)) {
+    out.push(`VirtualService ${exposed.get(key)!.name} → Service ${keys.get(key)!.name}`);
   }
   return [...new Set(out)];
 }
@@ -100,7 +161,7 @@ export const sensitiveInterfaceExposed = defineK8sRule({
   check: (pod, r, all) => {
     const hit = SENSITIVE_INTERFACES.find((n) => r.name.includes(n));
     if (!hit) return [];
-    const via = all.filter((s) => selects(s, r, pod)).filter((s) => {
+    const via = servicesSelecting(all, r, pod).filter((s) => {
       if (serviceType(s) === 'NodePort') return true;
       // a LoadBalancer counts once the cloud gave it an address (kubescape reads status)
       const ingress = getIn(s.object, ['status', 'loadBalancer', 'ingress']);
@@ -123,7 +184,7 @@ export const sshExposed = defineK8sRule({
   tags: ['network', 'exposure'],
   on: 'pod',
   check: (pod, r, all) => {
-    const via = all.filter((s) => selects(s, r, pod) && servicePorts(s).some((p) => SSH_PORTS.has(Number(p.port)) || SSH_PORTS.has(Number(p.targetPort))));
+    const via = servicesSelecting(all, r, pod).filter((s) => servicePorts(s).some((p) => SSH_PORTS.has(Number(p.port)) || SSH_PORTS.has(Number(p.targetPort))));
     return via.length > 0 ? [{ message: `${r.kind} ${r.name} is reachable on an SSH port through Service ${via.map((s) => s.name).join(', ')}`, path: ['metadata', 'name'] }] : [];
   },
 });
@@ -140,7 +201,7 @@ export const unauthenticatedService = defineK8sRule({
   on: 'resource',
   kinds: ['Service'],
   check: (svc, all) => {
-    const scan = all.find((x) => x.kind === 'ServiceScanResult' && x.name === svc.name && nsOf(x) === nsOf(svc));
+    const scan = ofKindNamedIn(all, 'ServiceScanResult', nsOf(svc), svc.name)[0];
     const scanned = getIn(scan?.object, ['spec', 'ports']);
     if (!Array.isArray(scanned)) return [];
     const open = new Set(scanned.filter((p) => isRecord(p) && p.authenticated === false).map((p) => Number((p as Record<string, unknown>).port)));

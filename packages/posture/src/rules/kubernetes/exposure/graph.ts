@@ -1,3 +1,5 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { LabelIndex, ofKind, ofKindNamedIn, selectorsIn } from '../../../kubernetes/indexes.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { containersOf, getIn, isRecord, podLabels } from '../../../kubernetes/workload.js';
 import type { PodRef } from '../../../kubernetes/workload.js';
@@ -24,6 +26,15 @@ export function selects(svc: K8sResource, wl: K8sResource, pod: PodRef): boolean
   if (sel.length === 0) return false;
   const labels = podLabels(pod);
   return sel.every(([k, v]) => labels[k] === v);
+}
+
+/** The Services of the set that select a workload's pods (`selects`), in set order. */
+export function servicesSelecting(all: readonly K8sResource[], wl: K8sResource, pod: PodRef): K8sResource[] {
+  const index = selectorsIn(all, 'exposure/service-selectors', 'Service', nsOf(wl), (svc) => {
+    const first = Object.entries(serviceSelector(svc))[0];
+    return first ? [first] : 'never';
+  });
+  return index.candidates(podLabels(pod)).filter((s) => selects(s, wl, pod));
 }
 
 export const serviceType = (svc: K8sResource): string => String(getIn(svc.object, ['spec', 'type']) ?? 'ClusterIP');
@@ -84,27 +95,36 @@ export function routeBackends(route: K8sResource): { namespace: string; name: st
 
 const isIstio = (r: K8sResource, kind: string): boolean => r.kind === kind && r.apiVersion.startsWith('networking.istio.io/');
 
+/** Services by their labels together with their selector (what an Istio Gateway's selector is compared with). */
+function servicesByLabelsAndSelector(all: readonly K8sResource[]): LabelIndex<{ svc: K8sResource; both: Record<string, string> }> {
+  return derived(all, 'exposure/services-by-labels-and-selector', (xs) => new LabelIndex(ofKind(xs, 'Service').map((svc) => {
+    const both = { ...svc.labels, ...serviceSelector(svc) };
+    return [{ svc, both }, both] as const;
+  })));
+}
+
 /** An Istio Gateway is public when a NodePort/LoadBalancer Service fronts its pods (or, as kubescape reads names, it ends in "public" and some Service fronts them). */
 function gatewayPublic(gw: K8sResource, all: readonly K8sResource[]): boolean {
   const sel = Object.entries(stringMap(getIn(gw.object, ['spec', 'selector'])));
   if (sel.length === 0) return false;
-  const fronting = all.filter((s) => {
-    if (s.kind !== 'Service') return false;
-    const both = { ...s.labels, ...serviceSelector(s) };
-    return sel.every(([k, v]) => both[k] === v);
-  });
+  const fronting = servicesByLabelsAndSelector(all).candidates(sel)
+    .filter(({ both }) => sel.every(([k, v]) => both[k] === v)).map(({ svc }) => svc);
   return fronting.some(isNodeOrLb) || (gw.name.endsWith('public') && fronting.length > 0);
 }
 
-/** Services (namespace/name) that an Istio VirtualService bound to a public Gateway routes to, with the VirtualService. */
+/** Services (namespace/name) that an Istio VirtualService bound to a public Gateway routes to, with the VirtualService (once per set). */
 export function istioExposedServices(all: readonly K8sResource[]): Map<string, K8sResource> {
+  return derived(all, 'exposure/istio-exposed-services', readIstioExposedServices);
+}
+
+function readIstioExposedServices(all: readonly K8sResource[]): Map<string, K8sResource> {
   const out = new Map<string, K8sResource>();
-  for (const vs of all.filter((r) => isIstio(r, 'VirtualService'))) {
+  for (const vs of ofKind(all, 'VirtualService').filter((r) => isIstio(r, 'VirtualService'))) {
     const gateways = getIn(vs.object, ['spec', 'gateways']);
     if (!Array.isArray(gateways)) continue;
     const publicGw = gateways.map(String).filter((g) => g !== 'mesh').some((g) => {
       const [ns, name] = g.includes('/') ? g.split('/', 2) as [string, string] : [nsOf(vs), g];
-      const gw = all.find((r) => isIstio(r, 'Gateway') && r.name === name && nsOf(r) === ns);
+      const gw = ofKindNamedIn(all, 'Gateway', ns, name).find((r) => isIstio(r, 'Gateway'));
       return gw !== undefined && gatewayPublic(gw, all);
     });
     if (!publicGw) continue;

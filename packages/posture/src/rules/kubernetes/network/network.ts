@@ -1,8 +1,11 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { SelectorIndex, ofKindNamedIn, selectorAnchors, selectorNeeds } from '../../../kubernetes/indexes.js';
+import type { Anchors } from '../../../kubernetes/indexes.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { getIn, isRecord, podLabels } from '../../../kubernetes/workload.js';
 import type { Violation } from '../../types.js';
-import { mapSelectorMatches, nsOf, podTargets, selectorMatches, specOf } from './selectors.js';
+import { inSetOrder, mapSelectorMatches, nsOf, podTargetsIn, selectorMatches, specOf } from './selectors.js';
 
 const NP_REF = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
 
@@ -20,23 +23,55 @@ export const danglingNetworkPolicy = defineK8sRule({
   check: (np, all) => {
     const sel = specOf(np).podSelector;
     if (!isRecord(sel) || (Object.keys(sel.matchLabels ?? {}).length === 0 && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0))) return [];
-    const hit = podTargets(all).some((t) => t.namespace === nsOf(np) && selectorMatches(sel, t.labels));
+    const { pairs, keys } = selectorNeeds(sel);
+    const hit = podTargetsIn(all, nsOf(np)).candidates(pairs, keys).some((t) => selectorMatches(sel, t.labels));
     return hit ? [] : [{ message: `NetworkPolicy ${np.name} selects no pod in namespace ${nsOf(np)}`, path: ['spec', 'podSelector'] }];
   },
 });
 
+const ciliumSpecs = (p: K8sResource): Record<string, unknown>[] => [getIn(p.object, ['spec']), ...(Array.isArray(p.object.specs) ? p.object.specs : [])].filter(isRecord);
+
 function ciliumSelects(p: K8sResource, ns: string, labels: Record<string, string>): boolean {
   if (p.kind === 'CiliumNetworkPolicy' && nsOf(p) !== ns) return false;
-  const specs = [getIn(p.object, ['spec']), ...(Array.isArray(p.object.specs) ? p.object.specs : [])].filter(isRecord);
-  return specs.some((s) => isRecord(s.endpointSelector) && selectorMatches(s.endpointSelector, labels));
+  return ciliumSpecs(p).some((s) => isRecord(s.endpointSelector) && selectorMatches(s.endpointSelector, labels));
+}
+
+function policySelects(p: K8sResource, ns: string, labels: Record<string, string>): boolean {
+  if (p.kind === 'NetworkPolicy') return nsOf(p) === ns && selectorMatches(specOf(p).podSelector ?? {}, labels);
+  if (p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy') return ciliumSelects(p, ns, labels);
+  return false;
+}
+
+/** A Cilium policy may select a pod through any of its specs' endpointSelectors. */
+function ciliumAnchors(p: K8sResource): Anchors {
+  const alternatives = ciliumSpecs(p).filter((s) => isRecord(s.endpointSelector)).map((s) => selectorAnchors(s.endpointSelector));
+  if (alternatives.length === 0) return 'never';
+  if (alternatives.includes('always')) return 'always';
+  return alternatives.flatMap((a) => (a === 'never' || a === 'always' ? [] : a));
+}
+
+/** NetworkPolicies and CiliumNetworkPolicies by namespace, cluster-wide Cilium policies apart, filed by selector. */
+function policyIndexes(all: readonly K8sResource[]): { byNs: Map<string, SelectorIndex<K8sResource>>; clusterwide: SelectorIndex<K8sResource> } {
+  return derived(all, 'network/policies', (xs) => {
+    const groups = new Map<string, [K8sResource, Anchors][]>();
+    const clusterwide: [K8sResource, Anchors][] = [];
+    for (const p of xs) {
+      if (p.kind === 'CiliumClusterwideNetworkPolicy') clusterwide.push([p, ciliumAnchors(p)]);
+      else if (p.kind === 'NetworkPolicy' || p.kind === 'CiliumNetworkPolicy') {
+        const entry: [K8sResource, Anchors] = [p, p.kind === 'NetworkPolicy' ? selectorAnchors(specOf(p).podSelector ?? {}) : ciliumAnchors(p)];
+        const list = groups.get(nsOf(p));
+        if (list) list.push(entry);
+        else groups.set(nsOf(p), [entry]);
+      }
+    }
+    return { byNs: new Map([...groups].map(([ns, entries]) => [ns, new SelectorIndex(entries)] as const)), clusterwide: new SelectorIndex(clusterwide) };
+  });
 }
 
 function policiesSelecting(all: readonly K8sResource[], ns: string, labels: Record<string, string>): K8sResource[] {
-  return all.filter((p) => {
-    if (p.kind === 'NetworkPolicy') return nsOf(p) === ns && selectorMatches(specOf(p).podSelector ?? {}, labels);
-    if (p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy') return ciliumSelects(p, ns, labels);
-    return false;
-  });
+  const { byNs, clusterwide } = policyIndexes(all);
+  const local = (byNs.get(ns)?.candidates(labels) ?? []).filter((p) => policySelects(p, ns, labels));
+  return inSetOrder(all, local, clusterwide.candidates(labels).filter((p) => policySelects(p, ns, labels)));
 }
 
 export const noNetworkPolicy = defineK8sRule({
@@ -97,7 +132,8 @@ export const serviceWithoutPods = defineK8sRule({
   check: (svc, all) => {
     const spec = specOf(svc);
     if (spec.type === 'ExternalName' || !isRecord(spec.selector) || Object.keys(spec.selector).length === 0) return [];
-    const hit = podTargets(all).some((t) => t.namespace === nsOf(svc) && mapSelectorMatches(spec.selector, t.labels));
+    const pairs = Object.entries(spec.selector).map(([k, v]) => [k, String(v)] as const);
+    const hit = podTargetsIn(all, nsOf(svc)).candidates(pairs).some((t) => mapSelectorMatches(spec.selector, t.labels));
     return hit ? [] : [{ message: `Service ${svc.name} selects no pod in namespace ${nsOf(svc)}`, path: ['spec', 'selector'] }];
   },
 });
@@ -132,9 +168,8 @@ export const ingressWithoutService = defineK8sRule({
   on: 'resource',
   kinds: ['Ingress'],
   check: (ing, all) => {
-    const names = new Set(all.filter((r) => r.kind === 'Service' && nsOf(r) === nsOf(ing)).map((r) => r.name));
     return backendServices(ing)
-      .filter((b) => !names.has(b.name))
+      .filter((b) => ofKindNamedIn(all, 'Service', nsOf(ing), b.name).length === 0)
       .map((b): Violation => ({ message: `Ingress ${ing.name} routes to missing Service ${b.name}`, path: b.path }));
   },
 });
@@ -152,7 +187,8 @@ export const networkPolicyTargetsPod = defineK8sRule({
   kinds: ['NetworkPolicy'],
   check: (np, all) => {
     const sel = specOf(np).podSelector ?? {};
-    return podTargets(all).some((t) => t.namespace === nsOf(np) && selectorMatches(sel, t.labels)) ? [] : [{ message: `NetworkPolicy ${np.name} matches no pod`, path: ['spec', 'podSelector'] }];
+    const { pairs, keys } = selectorNeeds(sel);
+    return podTargetsIn(all, nsOf(np)).candidates(pairs, keys).some((t) => selectorMatches(sel, t.labels)) ? [] : [{ message: `NetworkPolicy ${np.name} matches no pod`, path: ['spec', 'podSelector'] }];
   },
 });
 

@@ -1,3 +1,5 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { ofKind } from '../../../kubernetes/indexes.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
@@ -103,8 +105,8 @@ function clusterWide(c: PspControl): K8sRule {
     check: (psp, all) => {
       const why = test(specOf(psp), psp);
       if (!why) return [];
-      const others = all.filter((r) => r.kind === 'PodSecurityPolicy');
-      return others.every((o) => test(specOf(o), o) !== undefined) ? [{ message: `PodSecurityPolicy ${psp.name}: ${why}, and no other policy denies it`, path: pathOf(c) }] : [];
+      const noneDenies = derived(all, `pod-security-policy/none-denies/${c.clusterId}`, (xs) => ofKind(xs, 'PodSecurityPolicy').every((o) => test(specOf(o), o) !== undefined));
+      return noneDenies ? [{ message: `PodSecurityPolicy ${psp.name}: ${why}, and no other policy denies it`, path: pathOf(c) }] : [];
     },
   });
 }

@@ -1,3 +1,5 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { ofKind, ofKindNamedIn, positions } from '../../../kubernetes/indexes.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
@@ -11,18 +13,48 @@ import { nsOf } from '../network/selectors.js';
 const SA_DOCS = 'https://kubernetes.io/docs/concepts/security/service-accounts/';
 
 function findAccount(all: readonly K8sResource[], name: string, namespace: string): K8sResource | undefined {
-  return all.find((x) => x.kind === 'ServiceAccount' && x.name === name && nsOf(x) === namespace);
+  return ofKindNamedIn(all, 'ServiceAccount', namespace, name)[0];
+}
+
+function binds(b: K8sResource, sa: K8sResource): boolean {
+  if (b.kind !== 'RoleBinding' && b.kind !== 'ClusterRoleBinding') return false;
+  const subjects = getIn(b.object, ['subjects']);
+  return Array.isArray(subjects) && subjects.some((s) => isRecord(s) && (
+    (s.kind === 'ServiceAccount' && s.name === sa.name && (s.namespace ?? nsOf(b)) === nsOf(sa))
+    || (s.kind === 'Group' && ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${nsOf(sa)}`].includes(String(s.name)))));
+}
+
+/** Bindings by the subjects `binds` can match: "sa:<namespace>/<name>" for accounts, "group:<name>" for groups. */
+function bindingsBySubject(all: readonly K8sResource[]): Map<string, K8sResource[]> {
+  return derived(all, 'references/bindings-by-subject', (xs) => {
+    const out = new Map<string, K8sResource[]>();
+    for (const b of [...ofKind(xs, 'RoleBinding'), ...ofKind(xs, 'ClusterRoleBinding')]) {
+      const subjects = getIn(b.object, ['subjects']);
+      if (!Array.isArray(subjects)) continue;
+      const keys = new Set<string>();
+      for (const s of subjects) {
+        if (!isRecord(s)) continue;
+        const ns = s.namespace ?? nsOf(b);
+        if (s.kind === 'ServiceAccount' && typeof s.name === 'string' && typeof ns === 'string') keys.add(`sa:${ns}/${s.name}`);
+        if (s.kind === 'Group') keys.add(`group:${String(s.name)}`);
+      }
+      for (const k of keys) {
+        const list = out.get(k);
+        if (list) list.push(b);
+        else out.set(k, [b]);
+      }
+    }
+    return out;
+  });
 }
 
 /** RoleBindings/ClusterRoleBindings naming the account, or the groups every account belongs to. */
 export function bindingsOf(all: readonly K8sResource[], sa: K8sResource): K8sResource[] {
-  return all.filter((b) => {
-    if (b.kind !== 'RoleBinding' && b.kind !== 'ClusterRoleBinding') return false;
-    const subjects = getIn(b.object, ['subjects']);
-    return Array.isArray(subjects) && subjects.some((s) => isRecord(s) && (
-      (s.kind === 'ServiceAccount' && s.name === sa.name && (s.namespace ?? nsOf(b)) === nsOf(sa))
-      || (s.kind === 'Group' && ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${nsOf(sa)}`].includes(String(s.name)))));
-  });
+  const index = bindingsBySubject(all);
+  const keys = [`sa:${nsOf(sa)}/${sa.name}`, 'group:system:authenticated', 'group:system:serviceaccounts', `group:system:serviceaccounts:${nsOf(sa)}`];
+  const at = positions(all);
+  const found = [...new Set(keys.flatMap((k) => index.get(k) ?? []))].sort((a, b) => at.get(a)! - at.get(b)!);
+  return found.filter((b) => binds(b, sa));
 }
 
 export const boundTokenMounted = defineK8sRule({
@@ -75,7 +107,7 @@ export const namespaceWithoutAccount = defineK8sRule({
   tags: ['references', 'rbac'],
   on: 'resource',
   kinds: ['Namespace'],
-  check: (ns, all) => (all.some((x) => x.kind === 'ServiceAccount' && x.namespace === ns.name && x.name !== 'default')
+  check: (ns, all) => (derived(all, 'references/namespaces-with-accounts', (xs) => new Set(ofKind(xs, 'ServiceAccount').filter((x) => x.name !== 'default').map((x) => x.namespace))).has(ns.name)
     ? [] : [{ message: `Namespace ${ns.name} has no ServiceAccount besides default`, path: ['metadata', 'name'] }]),
 });
 

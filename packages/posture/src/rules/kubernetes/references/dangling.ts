@@ -1,9 +1,12 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { LabelIndex, ofKind, ofKindNamedIn, selectorNeeds } from '../../../kubernetes/indexes.js';
+import type { K8sResource } from '../../../kubernetes/parse.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
 import { containersOf, getIn, isRecord, podOf } from '../../../kubernetes/workload.js';
 import type { Violation } from '../../types.js';
 import { routeBackends } from '../exposure/graph.js';
-import { nsOf, podTargets, selectorMatches } from '../network/selectors.js';
+import { nsOf, podTargetsIn, selectorMatches } from '../network/selectors.js';
 
 // References that point at nothing in the scanned set: a typo or a deleted object that silently disables routing,
 // scaling, monitoring or a policy peer.
@@ -19,7 +22,7 @@ export const danglingGatewayBackend = defineK8sRule({
   tags: ['references'],
   on: 'resource',
   check: (route, all) => routeBackends(route)
-    .filter((ref) => !all.some((s) => s.kind === 'Service' && s.name === ref.name && nsOf(s) === ref.namespace))
+    .filter((ref) => ofKindNamedIn(all, 'Service', ref.namespace, ref.name).length === 0)
     .map((ref): Violation => ({ message: `${route.kind} ${route.name} routes to Service ${ref.namespace}/${ref.name}, which is not in the scanned set`, path: ref.path })),
 });
 
@@ -41,7 +44,7 @@ export const danglingHpa = defineK8sRule({
     const ref = getIn(hpa.object, ['spec', 'scaleTargetRef']);
     if (!isRecord(ref) || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return [];
     const group = typeof ref.apiVersion === 'string' ? groupOf(ref.apiVersion) : undefined;
-    const found = all.some((x) => x.kind === ref.kind && x.name === ref.name && nsOf(x) === nsOf(hpa) && (group === undefined || groupOf(x.apiVersion) === group));
+    const found = ofKindNamedIn(all, ref.kind, nsOf(hpa), ref.name).some((x) => group === undefined || groupOf(x.apiVersion) === group);
     return found ? [] : [{ message: `scaleTargetRef ${String(ref.kind)} ${String(ref.name)}${typeof ref.apiVersion === 'string' ? ` (${ref.apiVersion})` : ''} matches nothing in namespace ${nsOf(hpa)}`, path: ['spec', 'scaleTargetRef'] }];
   },
 });
@@ -58,7 +61,7 @@ export const danglingPolicyPeer = defineK8sRule({
   on: 'resource',
   kinds: ['NetworkPolicy'],
   check: (np, all) => {
-    const pods = podTargets(all).filter((p) => p.namespace === nsOf(np));
+    const pods = podTargetsIn(all, nsOf(np));
     const out: Violation[] = [];
     for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']] as const) {
       const rules = getIn(np.object, ['spec', dir]);
@@ -71,7 +74,8 @@ export const danglingPolicyPeer = defineK8sRule({
           if (!isRecord(peer) || peer.namespaceSelector !== undefined || !isRecord(peer.podSelector)) return;
           const sel = peer.podSelector;
           const empty = Object.keys(isRecord(sel.matchLabels) ? sel.matchLabels : {}).length === 0 && !(Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0);
-          if (empty || pods.some((p) => selectorMatches(sel, p.labels))) return;
+          const { pairs, keys } = selectorNeeds(sel);
+          if (empty || pods.candidates(pairs, keys).some((p) => selectorMatches(sel, p.labels))) return;
           out.push({ message: `${dir} rule ${i} peer ${j}: no pod in namespace ${nsOf(np)} matches the podSelector`, path: ['spec', dir, i, key, j, 'podSelector'] });
         });
       });
@@ -79,6 +83,11 @@ export const danglingPolicyPeer = defineK8sRule({
     return out;
   },
 });
+
+/** The Services of the set by their own labels (what a ServiceMonitor selects). */
+function servicesByLabel(all: readonly K8sResource[]): LabelIndex<K8sResource> {
+  return derived(all, 'references/services-by-label', (xs) => new LabelIndex(ofKind(xs, 'Service').map((s) => [s, s.labels] as const)));
+}
 
 export const danglingServiceMonitor = defineK8sRule({
   id: 'BLW-K8S-587',
@@ -96,9 +105,10 @@ export const danglingServiceMonitor = defineK8sRule({
     const names = getIn(sm.object, ['spec', 'namespaceSelector', 'matchNames']);
     const nsList = Array.isArray(names) ? names.map(String) : [];
     // kube-linter reading: an empty selector matches every label set, an empty namespace list every namespace
-    const services = all.filter((s) => s.kind === 'Service' && (nsList.length === 0 || nsList.includes(nsOf(s))));
     const sel = getIn(sm.object, ['spec', 'selector']);
-    return services.some((s) => selectorMatches(sel, s.labels)) ? [] : [{ message: `no Service matches the selector${nsList.length > 0 ? ` in namespaces ${nsList.join(', ')}` : ''}`, path: ['spec'] }];
+    const { pairs, keys } = selectorNeeds(sel);
+    const hit = servicesByLabel(all).candidates(pairs, keys).some((s) => (nsList.length === 0 || nsList.includes(nsOf(s))) && selectorMatches(sel, s.labels));
+    return hit ? [] : [{ message: `no Service matches the selector${nsList.length > 0 ? ` in namespaces ${nsList.join(', ')}` : ''}`, path: ['spec'] }];
   },
 });
 

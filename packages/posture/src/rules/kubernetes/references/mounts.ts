@@ -1,4 +1,5 @@
 import type { K8sResource } from '../../../kubernetes/parse.js';
+import { ofKindNamedIn } from '../../../kubernetes/indexes.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
 import { containersOf, getIn, isRecord } from '../../../kubernetes/workload.js';
@@ -31,7 +32,7 @@ function mountedObjects(pod: PodRef, r: K8sResource, all: readonly K8sResource[]
   volumes(pod).forEach((v, i) => {
     const ref = isRecord(v[src.field]) ? (v[src.field] as Record<string, unknown>)[src.nameKey] : undefined;
     if (typeof ref !== 'string') return;
-    const target = all.find((x) => x.kind === src.kind && x.name === ref && nsOf(x) === nsOf(r));
+    const target = ofKindNamedIn(all, src.kind, nsOf(r), ref)[0];
     if (!target) return;
     const users = containersOf(pod).filter((c) => Array.isArray(c.container.volumeMounts)
       && c.container.volumeMounts.some((m) => isRecord(m) && m.name === v.name));

@@ -1,17 +1,36 @@
+import { derived } from '../../../kubernetes/derived.js';
+import { LabelIndex, selectorNeeds } from '../../../kubernetes/indexes.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sRule } from '../../../kubernetes/rule.js';
 import { getIn, isRecord, podLabels, podOf } from '../../../kubernetes/workload.js';
 import type { Violation } from '../../types.js';
-import { mapSelectorMatches, nsOf, selectorMatches } from '../network/selectors.js';
+import { nsOf, selectorMatches, servicesMatching } from '../network/selectors.js';
 
 // Replica counts as availability depends on them: Deployments behind Services, autoscaler floors and disruption
 // budgets that can never be met. Cross-object checks over the scanned set.
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
+/** Objects with a spec.scaleTargetRef, by namespace and target name, in set order. */
+function scalersByTarget(all: readonly K8sResource[]): Map<string, Map<string, K8sResource[]>> {
+  return derived(all, 'scaling/scalers-by-target', (xs) => {
+    const out = new Map<string, Map<string, K8sResource[]>>();
+    for (const s of xs) {
+      const ref = getIn(s.object, ['spec', 'scaleTargetRef']);
+      if (!isRecord(ref) || typeof ref.name !== 'string') continue;
+      let byName = out.get(nsOf(s));
+      if (!byName) out.set(nsOf(s), (byName = new Map()));
+      const list = byName.get(ref.name);
+      if (list) list.push(s);
+      else byName.set(ref.name, [s]);
+    }
+    return out;
+  });
+}
+
 /** The HorizontalPodAutoscaler or KEDA ScaledObject scaling a workload, if any. */
 function scalerOf(wl: K8sResource, all: readonly K8sResource[]): { kind: string; min: number } | undefined {
-  for (const s of all) {
+  for (const s of scalersByTarget(all).get(nsOf(wl))?.get(wl.name) ?? []) {
     if (nsOf(s) !== nsOf(wl)) continue;
     const ref = getIn(s.object, ['spec', 'scaleTargetRef']);
     if (!isRecord(ref) || ref.name !== wl.name) continue;
@@ -47,7 +66,7 @@ export const serviceDeploymentReplicas = defineK8sRule({
     const pod = podOf(d);
     if (!pod) return [];
     const labels = podLabels(pod);
-    const svc = all.find((s) => s.kind === 'Service' && nsOf(s) === nsOf(d) && mapSelectorMatches(getIn(s.object, ['spec', 'selector']), labels));
+    const svc = servicesMatching(all, nsOf(d), labels)[0];
     if (!svc || scalerOf(d, all)) return [];
     const n = replicasOf(d);
     return n < MIN_REPLICAS ? [{ message: `Deployment ${d.name} has ${n} replica(s) and is targeted by Service ${svc.name}`, path: ['spec', 'replicas'] }] : [];
@@ -70,6 +89,24 @@ export const hpaReplicas = defineK8sRule({
     return min < MIN_REPLICAS ? [{ message: `minReplicas is ${min}`, path: ['spec', 'minReplicas'] }] : [];
   },
 });
+
+/** Deployments, StatefulSets and ReplicaSets of a namespace by the labels a disruption budget is compared with. */
+function replicatedIn(all: readonly K8sResource[], namespace: string): LabelIndex<{ wl: K8sResource; labels: Record<string, string> }> {
+  const byNs = derived(all, 'scaling/replicated-by-namespace', (xs) => {
+    const groups = new Map<string, [{ wl: K8sResource; labels: Record<string, string> }, Record<string, string>][]>();
+    for (const wl of xs) {
+      if (!['Deployment', 'StatefulSet', 'ReplicaSet'].includes(wl.kind)) continue;
+      const pod = podOf(wl);
+      const ml = getIn(wl.object, ['spec', 'selector', 'matchLabels']);
+      const labels: Record<string, string> = { ...(isRecord(ml) ? Object.fromEntries(Object.entries(ml).map(([k, v]) => [k, String(v)])) : {}), ...(pod ? podLabels(pod) : {}) };
+      const list = groups.get(nsOf(wl));
+      if (list) list.push([{ wl, labels }, labels]);
+      else groups.set(nsOf(wl), [[{ wl, labels }, labels]]);
+    }
+    return new Map([...groups].map(([ns, entries]) => [ns, new LabelIndex(entries)] as const));
+  });
+  return byNs.get(namespace) ?? new LabelIndex([]);
+}
 
 /** Pods a PodDisruptionBudget must keep for the workload: minAvailable as a count (percentages rounded up). */
 function required(minAvailable: unknown, replicas: number): number | undefined {
@@ -98,11 +135,8 @@ export const pdbMinAvailable = defineK8sRule({
     if (minAvailable === undefined) return [];
     const selector = getIn(pdb.object, ['spec', 'selector']);
     const out: Violation[] = [];
-    for (const wl of all) {
-      if (!['Deployment', 'StatefulSet', 'ReplicaSet'].includes(wl.kind) || nsOf(wl) !== nsOf(pdb)) continue;
-      const pod = podOf(wl);
-      const ml = getIn(wl.object, ['spec', 'selector', 'matchLabels']);
-      const labels = { ...(isRecord(ml) ? Object.fromEntries(Object.entries(ml).map(([k, v]) => [k, String(v)])) : {}), ...(pod ? podLabels(pod) : {}) };
+    const { pairs, keys } = selectorNeeds(selector);
+    for (const { wl, labels } of replicatedIn(all, nsOf(pdb)).candidates(pairs, keys)) {
       if (Object.keys(labels).length === 0 || !selectorMatches(selector, labels)) continue;
       const scaler = scalerOf(wl, all);
       const replicas = scaler ? scaler.min : replicasOf(wl);

@@ -1,3 +1,4 @@
+import { ofKindNamedIn } from '../../../kubernetes/indexes.js';
 import { atContainer, atPod, defineK8sRule } from '../../../kubernetes/rule.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { getIn, isRecord } from '../../../kubernetes/workload.js';
@@ -107,7 +108,7 @@ export const privilegedOrSysAdmin = defineK8sRule({
 
 function serviceAccountOf(r: K8sResource, pod: PodRef, all: readonly K8sResource[]): { name: string; sa: K8sResource | undefined } {
   const name = String(pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default');
-  return { name, sa: all.find((s) => s.kind === 'ServiceAccount' && s.name === name && (s.namespace ?? 'default') === (r.namespace ?? 'default')) };
+  return { name, sa: ofKindNamedIn(all, 'ServiceAccount', r.namespace ?? 'default', name)[0] };
 }
 
 export const tokenAutomounted = defineK8sRule({
