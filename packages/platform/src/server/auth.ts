@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { Role, TenantId } from '../storage/types.js';
+
+/** A bearer token accepted by the server (the store has token tables but no operations yet). */
+export interface StaticToken {
+  /** The secret the client sends as `Authorization: Bearer <token>`: 16–512 visible ASCII characters. */
+  token: string;
+  tenant: TenantId;
+  role: Role;
+  /** Shown in the audit log as `token:<name>`; default the first 8 hex digits of the token's sha256. */
+  name?: string;
+}
+
+export interface Principal {
+  tenant: TenantId;
+  role: Role;
+  /** Audit actor: "token:ci-main". */
+  actor: string;
+}
+
+const TOKEN_RE = /^[\x21-\x7e]{16,512}$/;
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; message: string };
+
+/**
+ * Keeps only sha256 digests and looks them up by digest, so a lookup's timing says nothing about
+ * how much of a guess matched.
+ */
+export class TokenRegistry {
+  private readonly byDigest = new Map<string, Principal>();
+
+  constructor(tokens: readonly StaticToken[]) {
+    for (const t of tokens) {
+      if (!TOKEN_RE.test(t.token)) throw new Error(`token ${t.name ?? '(unnamed)'}: expected 16–512 visible ASCII characters`);
+      const d = digest(t.token);
+      if (this.byDigest.has(d)) throw new Error(`token ${t.name ?? '(unnamed)'}: listed twice`);
+      this.byDigest.set(d, { tenant: t.tenant, role: t.role, actor: `token:${t.name ?? d.slice(0, 8)}` });
+    }
+  }
+
+  authenticate(header: string | undefined): AuthResult {
+    if (header === undefined || header === '') return { ok: false, message: 'missing Authorization header: expected "Bearer <token>"' };
+    const m = /^Bearer ([^\s]+)$/i.exec(header);
+    if (!m || !TOKEN_RE.test(m[1])) return { ok: false, message: 'malformed Authorization header: expected "Bearer <token>"' };
+    const p = this.byDigest.get(digest(m[1]));
+    if (!p) return { ok: false, message: 'invalid token' };
+    return { ok: true, principal: p };
+  }
+}
+
+/** Roles allowed to write: ingest scans (CI and agents use developer tokens) and change finding status. */
+export const CAN_INGEST: readonly Role[] = ['admin', 'analyst', 'developer'];
+export const CAN_TRIAGE: readonly Role[] = ['admin', 'analyst'];

@@ -1,0 +1,200 @@
+import swagger from '@fastify/swagger';
+import { InputError, LimitError, type Severity } from '@bulwark/core';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { FindingInput, FindingSortKey, FindingStatus, FindingType, ManualStatus, Role, ScanInput, Store } from '../storage/types.js';
+import { CAN_INGEST, CAN_TRIAGE, TokenRegistry, type Principal, type StaticToken } from './auth.js';
+import { createMetrics } from './metrics.js';
+import { errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, type SORT_KEYS } from './schemas.js';
+
+export interface ServerOptions {
+  store: Store;
+  /** Bearer tokens accepted by /api/v1 (static until the store grows token operations). */
+  tokens?: readonly StaticToken[];
+  /** Fastify's logger option: false (default), true, or a pino configuration. */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body in bytes; default 32 MiB. Larger bodies get 413. */
+  bodyLimit?: number;
+}
+
+export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** "body/scan/startedAt must be string", naming an unknown field by its name. */
+function validationMessage(err: FastifyError): string {
+  const v = (err.validation as ValidationIssue[] | undefined)?.[0];
+  if (!v) return err.message;
+  const where = `${err.validationContext ?? 'request'}${v.instancePath}`;
+  if (v.keyword === 'additionalProperties') return `${where}: unknown field "${String(v.params.additionalProperty)}"`;
+  if (v.keyword === 'required') return `${where}: missing required field "${String(v.params.missingProperty)}"`;
+  return `${where}: ${v.message ?? 'invalid'}`;
+}
+
+function send(reply: FastifyReply, statusCode: number, message: string): FastifyReply {
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large' }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error');
+  return reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message });
+}
+
+function csv<T extends string>(v: string | undefined): T[] | undefined {
+  return v === undefined ? undefined : ([...new Set(v.split(','))] as T[]);
+}
+
+const bearer = [{ bearer: [] }];
+const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
+
+/**
+ * Builds the HTTP API over a store (routes registered, not listening). The caller owns the store and closes it;
+ * `app.close()` leaves it open.
+ */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const { store } = opts;
+  const tokens = new TokenRegistry(opts.tokens ?? []);
+  const metrics = createMetrics();
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Unknown fields are refused (Fastify's default strips them) and no type is coerced in bodies.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // `/__proto__` keys are refused by the JSON parser.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Bulwark platform API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? '(unmatched)';
+    const labels = { method: req.method, route, status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.setNotFoundHandler((req, reply) => send(reply, 404, `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`));
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err.validation) return send(reply, 400, validationMessage(err));
+    if (err instanceof LimitError) return send(reply, 413, err.message);
+    if (err instanceof InputError) return send(reply, 400, err.message);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, `request body exceeds the limit of ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`);
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    // Fastify's own client errors (malformed JSON, bad content type) carry their safe message.
+    if (status >= 400 && status < 500) return send(reply, status, err.message);
+    req.log.error({ err }, 'request failed');
+    return send(reply, 500, 'internal error');
+  });
+
+  function requireRole(roles: readonly Role[]) {
+    return async (req: FastifyRequest, reply: FastifyReply) => {
+      const r = tokens.authenticate(req.headers.authorization);
+      if (!r.ok) {
+        reply.header('www-authenticate', 'Bearer');
+        return send(reply, 401, r.message);
+      }
+      if (!roles.includes(r.principal.role)) return send(reply, 403, `role ${r.principal.role} may not do this`);
+      req.principal = r.principal;
+    };
+  }
+  const anyRole = requireRole(['admin', 'analyst', 'developer', 'auditor']);
+
+  app.get('/healthz', { schema: { summary: 'Process is up', tags: ['ops'] } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { summary: 'Store is reachable', tags: ['ops'] } }, async (req, reply) => {
+    try {
+      return { status: 'ready', schemaVersion: await store.schemaVersion() };
+    } catch (err) {
+      req.log.warn({ err }, 'store not reachable');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['ops'] } }, async (_req, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.post<{ Body: { scan: ScanInput; findings: FindingInput[] } }>(
+    '/api/v1/scans',
+    {
+      onRequest: requireRole(CAN_INGEST),
+      schema: { summary: 'Upload one scan and its findings (idempotent by scan.id)', tags: ['findings'], security: bearer, body: ingestBodySchema, response: { ...errors, 413: errorSchema } },
+    },
+    async (req, reply) => {
+      const p = req.principal as Principal;
+      const r = await store.ingestScan(p.tenant, req.body.scan, req.body.findings);
+      if (!r.duplicate) metrics.ingested.inc(r.counts.findings);
+      await store.appendAudit(p.tenant, { actor: p.actor, action: 'scan.ingest', target: `scan:${r.scanId}`, details: { duplicate: r.duplicate, counts: r.counts } });
+      return reply.code(r.duplicate ? 200 : 201).send({ scanId: r.scanId, duplicate: r.duplicate, counts: r.counts, newIds: r.newIds, reopenedIds: r.reopenedIds, fixedIds: r.fixedIds });
+    },
+  );
+
+  app.get<{ Querystring: { severity?: string; status?: string; type?: string; sort?: (typeof SORT_KEYS)[number]; dir?: 'asc' | 'desc'; limit?: string; cursor?: string } }>(
+    '/api/v1/findings',
+    { onRequest: anyRole, schema: { summary: "List the token's tenant's findings", tags: ['findings'], security: bearer, querystring: listQuerySchema, response: errors } },
+    async (req) => {
+      const p = req.principal as Principal;
+      const q = req.query;
+      const filter = { severity: csv<Severity>(q.severity), status: csv<FindingStatus>(q.status), type: csv<FindingType>(q.type) };
+      const sort = { by: (q.sort ?? 'priority') as FindingSortKey, dir: q.dir ?? 'desc' };
+      const page = await store.listFindings(p.tenant, filter, sort, { limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+      return page.nextCursor === undefined ? { items: page.items } : { items: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/findings/:id',
+    { onRequest: anyRole, schema: { summary: 'One finding (404 when missing or of another tenant)', tags: ['findings'], security: bearer, params: idParamsSchema, response: errors } },
+    async (req, reply) => {
+      const p = req.principal as Principal;
+      const f = await store.getFinding(p.tenant, Number(req.params.id));
+      return f ?? send(reply, 404, `no finding ${req.params.id}`);
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: { status: ManualStatus; reason?: string; owner?: string; expiresAt?: string } }>(
+    '/api/v1/findings/:id/status',
+    {
+      onRequest: requireRole(CAN_TRIAGE),
+      schema: { summary: 'Suppress, risk-accept or reopen a finding (audited)', tags: ['findings'], security: bearer, params: idParamsSchema, body: statusBodySchema, response: { ...errors, 403: errorSchema } },
+    },
+    async (req, reply) => {
+      const p = req.principal as Principal;
+      // The store appends the `finding.status` audit record in the same transaction when given an actor.
+      const f = await store.setFindingStatus(p.tenant, Number(req.params.id), { ...req.body, actor: p.actor });
+      return f ?? send(reply, 404, `no finding ${req.params.id}`);
+    },
+  );
+
+  await app.ready();
+  return app;
+}
+
+export interface StartOptions extends ServerOptions {
+  host: string;
+  port: number;
+}
+
+/** Builds the server and listens; returns it with the bound address (port 0 picks a free port). */
+export async function startServer(opts: StartOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer(opts);
+  const url = await app.listen({ host: opts.host, port: opts.port });
+  return { app, url };
+}
