@@ -67,10 +67,10 @@ test('sarif: suppressed findings only with showSuppressed, then marked as suppre
 
 test('sarif: fs scans resolve ROOTPATH from an absolute target only; paths are URI-encoded', () => {
   const r = sample();
-  r.target = { kind: 'fs', name: '/work/my app' };
+  r.target = { kind: 'fs', name: '/srv/my app' };
   r.vulnerabilities[0].package.locations = [{ path: 'sub dir/package-lock.json' }];
   const log = JSON.parse(renderSarif(r)) as Sarif.Log;
-  assert.equal(log.runs[0].originalUriBaseIds?.ROOTPATH.uri, 'file:///work/my%20app/');
+  assert.equal(log.runs[0].originalUriBaseIds?.ROOTPATH.uri, 'file:///srv/my%20app/');
   assert.equal(log.runs[0].results?.[0].locations?.[0].physicalLocation?.artifactLocation?.uri, 'sub%20dir/package-lock.json');
   r.target = { kind: 'fs', name: 'relative/dir' };
   assert.equal((JSON.parse(renderSarif(r)) as Sarif.Log).runs[0].originalUriBaseIds, undefined);

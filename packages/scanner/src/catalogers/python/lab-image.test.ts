@@ -40,7 +40,7 @@ const EXPECTED = [
   'pypi urllib3 1.26.4 /srv/locks/requirements.txt',
 ];
 
-// What Trivy's CycloneDX SBOM of the same image lists for these ecosystems (/work/tools/lab-app.trivy.cdx.json): we must have all of them.
+// What Trivy's CycloneDX SBOM of the same image lists for these ecosystems (`trivy image --input lab-app.tar --format cyclonedx`): we must have all of them.
 const TRIVY_PURLS = [
   'pkg:cargo/hyper@0.14.9',
   'pkg:cargo/smallvec@1.6.0',
