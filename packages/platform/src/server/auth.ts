@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Role, TenantId } from '../storage/types.js';
 
-/** A bearer token accepted by the server (the store has token tables but no operations yet). */
+/** A bearer token given to the server at start (tokens issued through the store are accepted too). */
 export interface StaticToken {
   /** The secret the client sends as `Authorization: Bearer <token>`: 16–512 visible ASCII characters. */
   token: string;
@@ -42,11 +42,12 @@ export class TokenRegistry {
     }
   }
 
-  authenticate(header: string | undefined): AuthResult {
+  /** Static tokens first, then the store's issued tokens (`lookup`), which are checked for revocation and expiry. */
+  async authenticate(header: string | undefined, lookup?: (token: string) => Promise<Principal | undefined>): Promise<AuthResult> {
     if (header === undefined || header === '') return { ok: false, message: 'missing Authorization header: expected "Bearer <token>"' };
     const m = /^Bearer ([^\s]+)$/i.exec(header);
     if (!m || !TOKEN_RE.test(m[1])) return { ok: false, message: 'malformed Authorization header: expected "Bearer <token>"' };
-    const p = this.byDigest.get(digest(m[1]));
+    const p = this.byDigest.get(digest(m[1])) ?? (lookup ? await lookup(m[1]) : undefined);
     if (!p) return { ok: false, message: 'invalid token' };
     return { ok: true, principal: p };
   }

@@ -187,6 +187,18 @@ for (const backend of backends()) {
       }
     });
 
+    it('accepts tokens the store issued until they are revoked; their role applies', async () => {
+      const issued = await db.store.createApiToken(tenantA, { name: 'ci', role: 'developer' });
+      const auth = { authorization: `Bearer ${issued.token}` };
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/findings', headers: auth })).statusCode, 200);
+      const patch = await app.inject({ method: 'PATCH', url: '/api/v1/findings/1/status', headers: auth, payload: { status: 'suppressed', reason: 'x' } });
+      assert.equal(patch.statusCode, 403, 'a developer token may not triage');
+      await db.store.revokeApiToken(tenantA, issued.info.id);
+      const after = await app.inject({ method: 'GET', url: '/api/v1/findings', headers: auth });
+      assert.equal(after.statusCode, 401);
+      assert.match(json(after).message as string, /invalid token/);
+    });
+
     it('never answers 5xx to a seeded fuzz of request bodies', async () => {
       const rnd = seededRandom(4242);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];

@@ -8,7 +8,7 @@ import { errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusB
 
 export interface ServerOptions {
   store: Store;
-  /** Bearer tokens accepted by /api/v1 (static until the store grows token operations). */
+  /** Bearer tokens accepted by /api/v1 besides those the store issued (`createApiToken`). */
   tokens?: readonly StaticToken[];
   /** Fastify's logger option: false (default), true, or a pino configuration. */
   logger?: FastifyServerOptions['logger'];
@@ -102,7 +102,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   function requireRole(roles: readonly Role[]) {
     return async (req: FastifyRequest, reply: FastifyReply) => {
-      const r = tokens.authenticate(req.headers.authorization);
+      const r = await tokens.authenticate(req.headers.authorization, async (token) => {
+        const t = await opts.store.authenticateApiToken(token);
+        return t && { tenant: t.tenant, role: t.role, actor: `token:${t.name}` };
+      });
       if (!r.ok) {
         reply.header('www-authenticate', 'Bearer');
         return send(reply, 401, r.message);

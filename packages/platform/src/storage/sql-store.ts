@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { InputError, SEVERITIES, severityRank, type Severity } from '@bulwark/core';
 import { auditHash, GENESIS_HASH } from './audit.js';
 import { valuesList, type Row, type SqlConn, type SqlDriver, type SqlValue } from './driver.js';
@@ -35,6 +36,10 @@ import {
   type Tenant,
   type TenantId,
   type TenantInput,
+  type ApiTokenInfo,
+  type ApiTokenInput,
+  type Role,
+  ROLES,
 } from './types.js';
 import {
   assetMapKey,
@@ -344,6 +349,43 @@ export abstract class SqlStore implements Store {
 
   async listTenants(): Promise<Tenant[]> {
     return (await this.db.all<Row>('SELECT id, slug, name, created_at FROM tenants ORDER BY id')).map(toTenant);
+  }
+
+  // ---------------------------------------------------------------- API tokens
+
+  async createApiToken(tenant: TenantId, input: ApiTokenInput): Promise<{ token: string; info: ApiTokenInfo }> {
+    checkTenant(tenant);
+    const name = text(input?.name, 'name', this.limits, { file: 'api token' }) as string;
+    const role = oneOf(input?.role, ROLES, 'role', 'api token');
+    const expiresAt = input?.expiresAt === undefined ? null : instant(input.expiresAt, 'expiresAt', 'api token');
+    const token = `bwk_${randomBytes(32).toString('base64url')}`;
+    const rows = await this.db.all<Row>(
+      `INSERT INTO api_tokens (tenant_id, name, prefix, token_hash, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${TOKEN_COLS}`,
+      [tenant, name, token.slice(0, 12), tokenHash(token), role, new Date().toISOString(), expiresAt],
+    );
+    return { token, info: toTokenInfo(rows[0]!) };
+  }
+
+  async authenticateApiToken(token: string): Promise<ApiTokenInfo | undefined> {
+    if (typeof token !== 'string' || token.length > 512) return undefined;
+    const now = new Date().toISOString();
+    const rows = await this.db.all<Row>(
+      `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) RETURNING ${TOKEN_COLS}`,
+      [now, tokenHash(token), now],
+    );
+    return rows[0] ? toTokenInfo(rows[0]) : undefined;
+  }
+
+  async listApiTokens(tenant: TenantId): Promise<ApiTokenInfo[]> {
+    checkTenant(tenant);
+    return (await this.db.all<Row>(`SELECT ${TOKEN_COLS} FROM api_tokens WHERE tenant_id = ? ORDER BY id`, [tenant])).map(toTokenInfo);
+  }
+
+  async revokeApiToken(tenant: TenantId, id: number): Promise<boolean> {
+    checkTenant(tenant);
+    positiveId(id, 'id', 'api token');
+    const rows = await this.db.all<Row>('UPDATE api_tokens SET revoked_at = ? WHERE tenant_id = ? AND id = ? AND revoked_at IS NULL RETURNING id', [new Date().toISOString(), tenant, id]);
+    return rows.length > 0;
   }
 
   // ---------------------------------------------------------------- assets
@@ -812,6 +854,26 @@ export abstract class SqlStore implements Store {
     }
     return out;
   }
+}
+
+const TOKEN_COLS = 'id, tenant_id, name, prefix, role, created_at, last_used_at, expires_at, revoked_at';
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function toTokenInfo(r: Row): ApiTokenInfo {
+  return {
+    id: Number(r.id),
+    tenant: Number(r.tenant_id),
+    name: String(r.name),
+    prefix: String(r.prefix),
+    role: String(r.role) as Role,
+    createdAt: String(r.created_at),
+    ...(r.last_used_at ? { lastUsedAt: String(r.last_used_at) } : {}),
+    ...(r.expires_at ? { expiresAt: String(r.expires_at) } : {}),
+    ...(r.revoked_at ? { revokedAt: String(r.revoked_at) } : {}),
+  };
 }
 
 function toTenant(r: Row): Tenant {

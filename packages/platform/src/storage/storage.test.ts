@@ -109,6 +109,33 @@ const EXPECTED_TABLES = [
 
 const cases: Case[] = [
   {
+    name: 'API tokens: secret shown once and stored hashed; authenticated while live; revoked and expired refused; tenant-scoped',
+    async run(db) {
+      const { store } = db;
+      const a = (await store.createTenant({ slug: 'tok-a', name: 'A' })).id;
+      const b = (await store.createTenant({ slug: 'tok-b', name: 'B' })).id;
+      const ci = await store.createApiToken(a, { name: 'ci', role: 'developer' });
+      assert.match(ci.token, /^bwk_[A-Za-z0-9_-]{43}$/);
+      assert.equal(ci.info.prefix, ci.token.slice(0, 12));
+      const stored = await db.raw('SELECT token_hash, prefix FROM api_tokens');
+      assert.equal(JSON.stringify(stored).includes(ci.token), false, 'the secret is not stored');
+      const who = await store.authenticateApiToken(ci.token);
+      assert.deepEqual(who && { tenant: who.tenant, role: who.role, name: who.name }, { tenant: a, role: 'developer', name: 'ci' });
+      assert.ok(who?.lastUsedAt, 'last use recorded');
+      assert.equal(await store.authenticateApiToken(ci.token.slice(0, -1) + (ci.token.endsWith('A') ? 'B' : 'A')), undefined, 'one character off');
+      assert.equal(await store.authenticateApiToken(''), undefined, 'empty');
+      const old = await store.createApiToken(a, { name: 'old', role: 'auditor', expiresAt: '2020-01-01T00:00:00Z' });
+      assert.equal(await store.authenticateApiToken(old.token), undefined, 'expired');
+      assert.equal(await store.revokeApiToken(b, ci.info.id), false, "another tenant cannot revoke A's token");
+      assert.deepEqual((await store.listApiTokens(b)).map((t) => t.name), [], "B lists none of A's tokens");
+      assert.equal(await store.revokeApiToken(a, ci.info.id), true);
+      assert.equal(await store.revokeApiToken(a, ci.info.id), false, 'already revoked');
+      assert.equal(await store.authenticateApiToken(ci.token), undefined, 'revoked');
+      assert.deepEqual((await store.listApiTokens(a)).map((t) => [t.name, t.revokedAt !== undefined]), [['ci', true], ['old', false]]);
+      await assert.rejects(store.createApiToken(a, { name: 'x', role: 'root' as never }), (e: unknown) => e instanceof InputError && /role/.test(e.message));
+    },
+  },
+  {
     name: 'migrations apply from empty in order and re-running them is a no-op',
     async run(db) {
       // `fresh` migrated already through open(); a second store on the same database finds nothing to do.

@@ -276,6 +276,26 @@ export const DEFAULT_STORE_LIMITS: Readonly<StoreLimits> = Object.freeze({
  * The platform's persistence. Every tenant-owned read and write takes the tenant first and never
  * returns or touches another tenant's rows: a foreign id behaves as a missing one.
  */
+export interface ApiTokenInput {
+  name: string;
+  role: Role;
+  /** ISO date-time after which the token is refused. */
+  expiresAt?: string;
+}
+
+export interface ApiTokenInfo {
+  id: number;
+  tenant: TenantId;
+  name: string;
+  /** First characters of the secret, to recognise a token in lists. */
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt?: string;
+  expiresAt?: string;
+  revokedAt?: string;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending migrations in order; returns the versions applied (empty when up to date). */
@@ -286,6 +306,14 @@ export interface Store {
 
   createTenant(input: TenantInput): Promise<Tenant>;
   listTenants(): Promise<Tenant[]>;
+
+  /** Issues an API token: the secret is returned once; only its SHA-256 and a short prefix are stored. */
+  createApiToken(tenant: TenantId, input: ApiTokenInput): Promise<{ token: string; info: ApiTokenInfo }>;
+  /** The token's tenant and role when it exists, is not revoked and has not expired (last use recorded). */
+  authenticateApiToken(token: string): Promise<ApiTokenInfo | undefined>;
+  listApiTokens(tenant: TenantId): Promise<ApiTokenInfo[]>;
+  /** True when a live token of this tenant was revoked. */
+  revokeApiToken(tenant: TenantId, id: number): Promise<boolean>;
 
   listAssets(tenant: TenantId, filter?: { kind?: AssetKind; groupId?: number }, page?: PageRequest): Promise<Page<Asset>>;
   /** Edges touching the asset, both directions. */
