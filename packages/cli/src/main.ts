@@ -8,6 +8,7 @@ import { registerRulesCommands } from './commands/rules.js';
 import { registerComplianceCommands } from './commands/compliance.js';
 import { registerNetpolCommands } from './commands/netpol.js';
 import { registerClusterCommands } from './commands/cluster.js';
+import { registerServerCommands } from './commands/server.js';
 import { CliExit } from './exit.js';
 
 // commander: the de-facto CLI parser for Node (sub-commands, generated --help on every command).
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerComplianceCommands(program);
   registerNetpolCommands(program);
   registerClusterCommands(program);
+  registerServerCommands(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }
