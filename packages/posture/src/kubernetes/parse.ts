@@ -64,7 +64,7 @@ function depthOf(root: unknown, max: number): number {
 }
 
 /** Cheap upper bound of flow/indent nesting before handing text to the parser (which recurses). */
-function roughNesting(text: string): number {
+export function roughNesting(text: string): number {
   let depth = 0;
   let max = 0;
   let indentMax = 0;

@@ -3,6 +3,7 @@ import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments
 import type { Document, Node as YamlNode } from 'yaml';
 import type { DocPath } from '../rules/types.js';
 import { PolicyError } from './errors.js';
+import { roughNesting } from '../kubernetes/parse.js';
 
 /** Limits on one policy file. */
 export interface PolicyFileLimits {
@@ -60,33 +61,6 @@ function nodeAt(doc: Document, path: DocPath): { node: YamlNode | null; keyStart
   return { node: (cur as YamlNode | null) ?? null, keyStart };
 }
 
-function nestingOf(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let indentMax = 0;
-  let lineStart = true;
-  let indent = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      lineStart = true;
-      indent = 0;
-      continue;
-    }
-    if (lineStart) {
-      if (c === 32 || c === 45) {
-        indent++;
-        continue;
-      }
-      lineStart = false;
-      if (indent > indentMax) indentMax = indent;
-    }
-    if (c === 91 || c === 123) max = Math.max(max, ++depth);
-    else if ((c === 93 || c === 125) && depth > 0) depth--;
-  }
-  return Math.max(max, Math.floor(indentMax / 2));
-}
-
 /**
  * Reads a (multi-document) YAML or JSON policy file. A bad document gives a PolicyError naming file and line and is
  * skipped; the other documents still load. Size, document count, depth and alias limits are checked before or while
@@ -102,7 +76,7 @@ export function readPolicyFile(
     return { docs: [], errors: [new PolicyError({ file, line: 1, path: '', message: `policy file is ${size} bytes, over the limit of ${limits.maxFileBytes}`, limit: `maxFileBytes=${limits.maxFileBytes}` })] };
   }
   const text = typeof content === 'string' ? content : content.toString('utf8');
-  if (nestingOf(text) > limits.maxDepth) {
+  if (roughNesting(text) > limits.maxDepth) {
     return { docs: [], errors: [new PolicyError({ file, line: 1, path: '', message: `nesting deeper than ${limits.maxDepth}`, limit: `maxDepth=${limits.maxDepth}` })] };
   }
   const lc = new LineCounter();
