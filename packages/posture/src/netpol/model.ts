@@ -1,5 +1,6 @@
 import type { Interval, Protocol } from './conn-set.js';
 import { parseCidr, parseIPv4 } from './ip.js';
+import { labelSelectorMatches } from '../kubernetes/selector.js';
 
 export interface LabelSelector {
   matchLabels: Record<string, string>;
@@ -169,27 +170,7 @@ export function selectorOf(v: unknown): LabelSelector | undefined {
 const EMPTY_SELECTOR: LabelSelector = { matchLabels: {}, matchExpressions: [] };
 
 export function selects(sel: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels)) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions) {
-    const has = Object.hasOwn(labels, e.key);
-    switch (e.operator) {
-      case 'In':
-        if (!has || !e.values.includes(labels[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && e.values.includes(labels[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return labelSelectorMatches(sel, labels);
 }
 
 function containerPorts(podSpec: Obj | undefined): ContainerPort[] {

@@ -1,4 +1,5 @@
 import type { K8sResource } from '../kubernetes/parse.js';
+import { labelSelectorMatches } from '../kubernetes/selector.js';
 
 /** Built-in kinds: resource plural, API group, and whether the kind is cluster-scoped. */
 const KINDS: Record<string, { plural: string; group: string; cluster?: true }> = {
@@ -89,25 +90,7 @@ export interface LabelSelector {
 }
 
 export function selectorMatches(sel: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels)) if (labels[k] !== v) return false;
-  for (const req of sel.matchExpressions) {
-    const has = Object.hasOwn(labels, req.key);
-    switch (req.operator) {
-      case 'In':
-        if (!has || !req.values.includes(labels[req.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && req.values.includes(labels[req.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
+  return labelSelectorMatches(sel, labels);
 }
 
 /** admissionregistration NamedRuleWithOperations. */

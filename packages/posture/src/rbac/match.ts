@@ -1,4 +1,5 @@
 import type { PolicyRule } from './model.js';
+import { labelSelectorMatches } from '../kubernetes/selector.js';
 
 /** Kubernetes RBAC matching (pkg/apis/rbac/v1/evaluation_helpers.go): a star matches all; "pods/star" and "star/exec" match subresources. */
 export function verbMatches(rule: PolicyRule, verb: string): boolean {
@@ -36,30 +37,7 @@ export function anyAllows(rules: readonly PolicyRule[], verbs: readonly string[]
   return rules.some((r) => r.resourceNames.length === 0 && verbs.some((v) => resources.some((res) => ruleAllows(r, v, group, res))));
 }
 
-interface Requirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-/** metav1.LabelSelector semantics (matchLabels AND matchExpressions); an empty selector matches everything. */
+/** metav1.LabelSelector semantics (see kubernetes/selector.ts); a missing selector matches nothing here. */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  if (typeof selector !== 'object' || selector === null) return false;
-  const sel = selector as { matchLabels?: unknown; matchExpressions?: unknown };
-  if (typeof sel.matchLabels === 'object' && sel.matchLabels !== null) {
-    for (const [k, v] of Object.entries(sel.matchLabels as Record<string, unknown>)) if (labels[k] !== String(v)) return false;
-  }
-  if (Array.isArray(sel.matchExpressions)) {
-    for (const e of sel.matchExpressions as Requirement[]) {
-      if (typeof e !== 'object' || e === null || typeof e.key !== 'string') return false;
-      const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-      const values = Array.isArray(e.values) ? e.values.map(String) : [];
-      if (e.operator === 'In' && !(has && values.includes(labels[e.key]!))) return false;
-      if (e.operator === 'NotIn' && has && values.includes(labels[e.key]!)) return false;
-      if (e.operator === 'Exists' && !has) return false;
-      if (e.operator === 'DoesNotExist' && has) return false;
-      if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) return false;
-    }
-  }
-  return true;
+  return typeof selector === 'object' && selector !== null && labelSelectorMatches(selector, labels);
 }

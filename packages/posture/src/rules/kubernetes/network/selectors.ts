@@ -2,27 +2,11 @@ import { derived } from '../../../kubernetes/derived.js';
 import { LabelIndex, mapSelectorAnchors, positions, selectorsIn } from '../../../kubernetes/indexes.js';
 import type { K8sResource } from '../../../kubernetes/parse.js';
 import { getIn, isRecord, podLabels, podOf } from '../../../kubernetes/workload.js';
+import { labelSelectorMatches } from '../../../kubernetes/selector.js';
 
 /** metav1.LabelSelector semantics: matchLabels AND every matchExpression; an empty selector matches everything. */
 export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean {
-  if (!isRecord(selector)) return true;
-  const ml = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  for (const [k, v] of Object.entries(ml)) if (labels[k] !== String(v)) return false;
-  const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
-  for (const e of exprs) {
-    if (!isRecord(e)) return false;
-    const key = String(e.key);
-    const values = Array.isArray(e.values) ? e.values.map(String) : [];
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    switch (e.operator) {
-      case 'In': if (!has || !values.includes(labels[key]!)) return false; break;
-      case 'NotIn': if (has && values.includes(labels[key]!)) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
+  return !isRecord(selector) || labelSelectorMatches(selector, labels);
 }
 
 /** Service-style selector (plain map): every pair must match; empty/absent selects nothing. */
