@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Role, TenantId } from '../storage/types.js';
+import type { Principal } from './context.js';
 
 /** A bearer token given to the server at start (tokens issued through the store are accepted too). */
 export interface StaticToken {
@@ -11,12 +12,6 @@ export interface StaticToken {
   name?: string;
 }
 
-export interface Principal {
-  tenant: TenantId;
-  role: Role;
-  /** Audit actor: "token:ci-main". */
-  actor: string;
-}
 
 const TOKEN_RE = /^[\x21-\x7e]{16,512}$/;
 
@@ -38,7 +33,7 @@ export class TokenRegistry {
       if (!TOKEN_RE.test(t.token)) throw new Error(`token ${t.name ?? '(unnamed)'}: expected 16–512 visible ASCII characters`);
       const d = digest(t.token);
       if (this.byDigest.has(d)) throw new Error(`token ${t.name ?? '(unnamed)'}: listed twice`);
-      this.byDigest.set(d, { tenant: t.tenant, role: t.role, actor: `token:${t.name ?? d.slice(0, 8)}` });
+      this.byDigest.set(d, { tenant: t.tenant, role: t.role, actor: `token:${t.name ?? d.slice(0, 8)}`, via: 'token' });
     }
   }
 
@@ -56,3 +51,7 @@ export class TokenRegistry {
 /** Roles allowed to write: ingest scans (CI and agents use developer tokens) and change finding status. */
 export const CAN_INGEST: readonly Role[] = ['admin', 'analyst', 'developer'];
 export const CAN_TRIAGE: readonly Role[] = ['admin', 'analyst'];
+/** Every role may read (auditors only read). */
+export const READ_ROLES: readonly Role[] = ['admin', 'analyst', 'developer', 'auditor'];
+/** Tenant administration: users, tokens, alert destinations, retention. */
+export const ADMIN_ONLY: readonly Role[] = ['admin'];

@@ -136,3 +136,7 @@ export const errorSchema = {
   type: 'object',
   properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
 } as const;
+
+export const bearer = [{ bearer: [] }];
+/** The error answers every authenticated route may give. */
+export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema } as const;

@@ -1,10 +1,15 @@
 import swagger from '@fastify/swagger';
 import { InputError, LimitError, type Severity } from '@bulwark/core';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { FindingInput, FindingSortKey, FindingStatus, FindingType, ManualStatus, Role, ScanInput, Store } from '../storage/types.js';
-import { CAN_INGEST, CAN_TRIAGE, TokenRegistry, type Principal, type StaticToken } from './auth.js';
+import type { Role, Store } from '../storage/types.js';
+import { TokenRegistry, type AuthResult, type StaticToken } from './auth.js';
+import type { ApiContext, ApiModule, IngestQueue } from './context.js';
+import { findingsModule } from './findings.js';
+import { IngestPipeline, LocalIngestQueue } from './ingest.js';
 import { createMetrics } from './metrics.js';
-import { errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, type SORT_KEYS } from './schemas.js';
+
+/** The API's route modules, one line each. */
+const API_MODULES: readonly ApiModule[] = [findingsModule];
 
 export interface ServerOptions {
   store: Store;
@@ -14,15 +19,18 @@ export interface ServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body in bytes; default 32 MiB. Larger bodies get 413. */
   bodyLimit?: number;
+  /** Where uploads go; default in-process (stored before the reply). `bulwark server --nats` passes a JetStream queue. */
+  ingest?: IngestQueue;
+  /** Stores in-process uploads and notifies listeners; one is made when absent. */
+  pipeline?: IngestPipeline;
+  /** Resolves a session cookie to a principal (with CSRF checked) when no Authorization header is sent. */
+  sessions?: (req: FastifyRequest) => Promise<AuthResult | undefined>;
+  /** Route modules besides the built-in ones. */
+  modules?: readonly ApiModule[];
 }
 
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-}
 
 interface ValidationIssue {
   instancePath: string;
@@ -46,12 +54,6 @@ function send(reply: FastifyReply, statusCode: number, message: string): Fastify
   return reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message });
 }
 
-function csv<T extends string>(v: string | undefined): T[] | undefined {
-  return v === undefined ? undefined : ([...new Set(v.split(','))] as T[]);
-}
-
-const bearer = [{ bearer: [] }];
-const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema };
 
 /**
  * Builds the HTTP API over a store (routes registered, not listening). The caller owns the store and closes it;
@@ -61,6 +63,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const { store } = opts;
   const tokens = new TokenRegistry(opts.tokens ?? []);
   const metrics = createMetrics();
+  const pipeline = opts.pipeline ?? new IngestPipeline(store);
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -102,10 +105,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   function requireRole(roles: readonly Role[]) {
     return async (req: FastifyRequest, reply: FastifyReply) => {
-      const r = await tokens.authenticate(req.headers.authorization, async (token) => {
-        const t = await opts.store.authenticateApiToken(token);
-        return t && { tenant: t.tenant, role: t.role, actor: `token:${t.name}` };
-      });
+      const r = await authenticate(req);
       if (!r.ok) {
         reply.header('www-authenticate', 'Bearer');
         return send(reply, 401, r.message);
@@ -114,7 +114,29 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       req.principal = r.principal;
     };
   }
-  const anyRole = requireRole(['admin', 'analyst', 'developer', 'auditor']);
+
+  async function authenticate(req: FastifyRequest): Promise<AuthResult> {
+    if (req.headers.authorization === undefined && opts.sessions) {
+      const s = await opts.sessions(req);
+      if (s) return s;
+    }
+    return tokens.authenticate(req.headers.authorization, async (token) => {
+      const t = await store.authenticateApiToken(token);
+      return t && { tenant: t.tenant, role: t.role, actor: `token:${t.name}`, via: 'token' as const };
+    });
+  }
+
+  const ctx: ApiContext = {
+    store,
+    metrics,
+    requireRole,
+    send,
+    ingest: opts.ingest ?? new LocalIngestQueue(pipeline),
+    onIngested: (l) => pipeline.onIngested(l),
+    async audit(p, action, target, details) {
+      await store.appendAudit(p.tenant, { actor: p.actor, action, target, details });
+    },
+  };
 
   app.get('/healthz', { schema: { summary: 'Process is up', tags: ['ops'] } }, async () => ({ status: 'ok' }));
 
@@ -134,57 +156,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.post<{ Body: { scan: ScanInput; findings: FindingInput[] } }>(
-    '/api/v1/scans',
-    {
-      onRequest: requireRole(CAN_INGEST),
-      schema: { summary: 'Upload one scan and its findings (idempotent by scan.id)', tags: ['findings'], security: bearer, body: ingestBodySchema, response: { ...errors, 413: errorSchema } },
-    },
-    async (req, reply) => {
-      const p = req.principal as Principal;
-      const r = await store.ingestScan(p.tenant, req.body.scan, req.body.findings);
-      if (!r.duplicate) metrics.ingested.inc(r.counts.findings);
-      await store.appendAudit(p.tenant, { actor: p.actor, action: 'scan.ingest', target: `scan:${r.scanId}`, details: { duplicate: r.duplicate, counts: r.counts } });
-      return reply.code(r.duplicate ? 200 : 201).send({ scanId: r.scanId, duplicate: r.duplicate, counts: r.counts, newIds: r.newIds, reopenedIds: r.reopenedIds, fixedIds: r.fixedIds });
-    },
-  );
-
-  app.get<{ Querystring: { severity?: string; status?: string; type?: string; sort?: (typeof SORT_KEYS)[number]; dir?: 'asc' | 'desc'; limit?: string; cursor?: string } }>(
-    '/api/v1/findings',
-    { onRequest: anyRole, schema: { summary: "List the token's tenant's findings", tags: ['findings'], security: bearer, querystring: listQuerySchema, response: errors } },
-    async (req) => {
-      const p = req.principal as Principal;
-      const q = req.query;
-      const filter = { severity: csv<Severity>(q.severity), status: csv<FindingStatus>(q.status), type: csv<FindingType>(q.type) };
-      const sort = { by: (q.sort ?? 'priority') as FindingSortKey, dir: q.dir ?? 'desc' };
-      const page = await store.listFindings(p.tenant, filter, sort, { limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
-      return page.nextCursor === undefined ? { items: page.items } : { items: page.items, nextCursor: page.nextCursor };
-    },
-  );
-
-  app.get<{ Params: { id: string } }>(
-    '/api/v1/findings/:id',
-    { onRequest: anyRole, schema: { summary: 'One finding (404 when missing or of another tenant)', tags: ['findings'], security: bearer, params: idParamsSchema, response: errors } },
-    async (req, reply) => {
-      const p = req.principal as Principal;
-      const f = await store.getFinding(p.tenant, Number(req.params.id));
-      return f ?? send(reply, 404, `no finding ${req.params.id}`);
-    },
-  );
-
-  app.patch<{ Params: { id: string }; Body: { status: ManualStatus; reason?: string; owner?: string; expiresAt?: string } }>(
-    '/api/v1/findings/:id/status',
-    {
-      onRequest: requireRole(CAN_TRIAGE),
-      schema: { summary: 'Suppress, risk-accept or reopen a finding (audited)', tags: ['findings'], security: bearer, params: idParamsSchema, body: statusBodySchema, response: { ...errors, 403: errorSchema } },
-    },
-    async (req, reply) => {
-      const p = req.principal as Principal;
-      // The store appends the `finding.status` audit record in the same transaction when given an actor.
-      const f = await store.setFindingStatus(p.tenant, Number(req.params.id), { ...req.body, actor: p.actor });
-      return f ?? send(reply, 404, `no finding ${req.params.id}`);
-    },
-  );
+  for (const m of [...API_MODULES, ...(opts.modules ?? [])]) await m.register(app, ctx);
 
   await app.ready();
   return app;

@@ -7,3 +7,4 @@ export { openStore } from './open.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 export { findingFingerprint, canonicalJson } from './validate.js';
 export { auditHash, GENESIS_HASH } from './audit.js';
+export * from './driver.js';

@@ -1,4 +1,8 @@
 import { ConfigError } from '@bulwark/core';
+import { ALERT_MIGRATIONS } from '../alerts/migrations.js';
+import { BUS_MIGRATIONS } from '../bus/migrations.js';
+import { IDENTITY_MIGRATIONS } from '../identity/migrations.js';
+import { REPORT_MIGRATIONS } from '../reports/migrations.js';
 import type { Dialect, SqlDriver } from './driver.js';
 
 /**
@@ -8,7 +12,13 @@ import type { Dialect, SqlDriver } from './driver.js';
  * ISO 8601 UTC text (`toISOString()`), so they compare as text identically on both. The audit log keeps its
  * details as TEXT on both so the hashed bytes survive storage unchanged (JSONB would reorder keys).
  */
-export const MIGRATIONS: readonly { version: number; sql: string }[] = [
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+/** The platform's core tables; other modules keep their migrations in their folder (registered below). */
+const CORE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: `
@@ -231,6 +241,15 @@ CREATE INDEX alert_dead_letters_tenant ON alert_dead_letters (tenant_id, failed_
 `,
   },
 ];
+
+/** Every migration of the platform, in version order: one schema across modules, one line per module. */
+export const MIGRATIONS: readonly Migration[] = [
+  ...CORE_MIGRATIONS,
+  ...IDENTITY_MIGRATIONS, // 2
+  ...ALERT_MIGRATIONS, // 3
+  ...REPORT_MIGRATIONS, // 4
+  ...BUS_MIGRATIONS, // 5
+].sort((a, b) => a.version - b.version);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

@@ -232,6 +232,11 @@ export abstract class SqlStore implements Store {
     return this.db.close();
   }
 
+  /** The connection pool, for the platform's other repositories (identity, alerts, reports, bus) sharing this schema. */
+  get sql(): SqlDriver {
+    return this.db;
+  }
+
   /** JSON columns: text on SQLite, already decoded by the driver for JSONB. */
   private fromJson<T>(v: unknown): T {
     if (v === null || v === undefined) return null as T;
@@ -449,6 +454,23 @@ export abstract class SqlStore implements Store {
       if (rows.length === 0) throw new InputError({ file: 'asset group', field: 'name', message: `an asset group "${n}" already exists` });
       return { id: Number(rows[0].id), name: rows[0].name as string, createdAt: rows[0].created_at as string };
     });
+  }
+
+  async listAssetGroups(tenant: TenantId): Promise<AssetGroup[]> {
+    checkTenant(tenant);
+    const rows = await this.db.all<Row>('SELECT id, name, created_at FROM asset_groups WHERE tenant_id = ? ORDER BY name', [tenant]);
+    return rows.map((r) => ({ id: Number(r.id), name: r.name as string, createdAt: r.created_at as string }));
+  }
+
+  async assetInGroups(tenant: TenantId, assetId: number, groups: readonly number[]): Promise<boolean> {
+    checkTenant(tenant);
+    const ids = [...new Set(groups.map((g, i) => positiveId(g, `groups[${i}]`, 'asset group')))];
+    if (ids.length === 0) return false;
+    const rows = await this.db.all(
+      `SELECT 1 AS x FROM asset_group_members WHERE tenant_id = ? AND asset_id = ? AND group_id IN (${marks(ids.length)}) LIMIT 1`,
+      [tenant, positiveId(assetId, 'assetId', 'asset'), ...ids],
+    );
+    return rows.length > 0;
   }
 
   async addAssetsToGroup(tenant: TenantId, groupId: number, assetIds: number[]): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Severity } from '@bulwark/core';
+import type { SqlDriver } from './driver.js';
 
 /** Tenant ids are small integers assigned by the store. */
 export type TenantId = number;
@@ -298,6 +299,8 @@ export interface ApiTokenInfo {
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The connection pool, for repositories of other platform modules that share this schema and its migrations. */
+  readonly sql: SqlDriver;
   /** Applies pending migrations in order; returns the versions applied (empty when up to date). */
   migrate(): Promise<number[]>;
   /** Highest applied migration, 0 for an empty database. */
@@ -319,6 +322,9 @@ export interface Store {
   /** Edges touching the asset, both directions. */
   assetRelations(tenant: TenantId, assetId: number): Promise<AssetRelation[]>;
   createAssetGroup(tenant: TenantId, name: string): Promise<AssetGroup>;
+  listAssetGroups(tenant: TenantId): Promise<AssetGroup[]>;
+  /** True when the tenant's asset belongs to one of these groups of the tenant. */
+  assetInGroups(tenant: TenantId, assetId: number, groups: readonly number[]): Promise<boolean>;
   /** Adds assets of the tenant to its group; returns how many were added (foreign ids are ignored). */
   addAssetsToGroup(tenant: TenantId, groupId: number, assetIds: number[]): Promise<number>;
 
