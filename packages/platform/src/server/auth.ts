@@ -19,7 +19,8 @@ function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; message: string };
+/** A failure is 401 (who are you?) unless `status` says 403 (known caller, refused: a session without its CSRF token). */
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; message: string; status?: 401 | 403 };
 
 /**
  * Keeps only sha256 digests and looks them up by digest, so a lookup's timing says nothing about

@@ -2,6 +2,7 @@
 // assets…): each module is one `ApiModule` listed in server.ts, registering its routes with the helpers here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FindingInput, IngestResult, Role, ScanInput, Store, TenantId } from '../storage/types.js';
+import type { IdentityRepository } from '../identity/repository.js';
 import type { ServerMetrics } from './metrics.js';
 
 /** Who is calling, after authentication (bearer token or session cookie). */
@@ -38,6 +39,8 @@ export interface IngestQueue {
 
 export interface ApiContext {
   store: Store;
+  /** Users and sessions of the tenants. */
+  identity: IdentityRepository;
   metrics: ServerMetrics;
   /**
    * An onRequest hook: authenticates the caller (401 otherwise), admits only `roles` (403 otherwise) and sets

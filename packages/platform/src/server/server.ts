@@ -1,8 +1,13 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import { InputError, LimitError, type Severity } from '@bulwark/core';
+import { InputError, LimitError } from '@bulwark/core';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Role, Store } from '../storage/types.js';
 import { TokenRegistry, type AuthResult, type StaticToken } from './auth.js';
+import { OidcClient, type OidcOptions } from '../identity/oidc.js';
+import { IdentityRepository, type IdentityOptions } from '../identity/repository.js';
+import { createIdentityModule } from '../identity/routes.js';
+import { sessionAuthenticator } from '../identity/sessions.js';
 import type { ApiContext, ApiModule, IngestQueue } from './context.js';
 import { findingsModule } from './findings.js';
 import { IngestPipeline, LocalIngestQueue } from './ingest.js';
@@ -23,8 +28,13 @@ export interface ServerOptions {
   ingest?: IngestQueue;
   /** Stores in-process uploads and notifies listeners; one is made when absent. */
   pipeline?: IngestPipeline;
-  /** Resolves a session cookie to a principal (with CSRF checked) when no Authorization header is sent. */
-  sessions?: (req: FastifyRequest) => Promise<AuthResult | undefined>;
+  /** Users, sessions and login: password cost, lockout, session lifetime, cookies, an OIDC provider. */
+  identity?: IdentityOptions & {
+    oidc?: OidcOptions;
+    /** `Secure` on cookies (default true; browsers accept it on http://localhost). */
+    cookieSecure?: boolean;
+    loginPerMinute?: number;
+  };
   /** Route modules besides the built-in ones. */
   modules?: readonly ApiModule[];
 }
@@ -50,7 +60,7 @@ function validationMessage(err: FastifyError): string {
 }
 
 function send(reply: FastifyReply, statusCode: number, message: string): FastifyReply {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large' }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error');
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 429: 'Too Many Requests' }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error');
   return reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message });
 }
 
@@ -64,6 +74,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const tokens = new TokenRegistry(opts.tokens ?? []);
   const metrics = createMetrics();
   const pipeline = opts.pipeline ?? new IngestPipeline(store);
+  const identity = new IdentityRepository(store.sql, opts.identity);
+  const sessions = sessionAuthenticator(identity);
+  const identityModule = createIdentityModule({
+    repo: identity,
+    cookies: { secure: opts.identity?.cookieSecure ?? true },
+    oidc: opts.identity?.oidc && new OidcClient(opts.identity.oidc),
+    loginPerMinute: opts.identity?.loginPerMinute,
+  });
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -74,11 +92,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     onConstructorPoisoning: 'error',
   });
 
+  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Bulwark platform API', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'bulwark_session' } } },
     },
   });
 
@@ -107,6 +126,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return async (req: FastifyRequest, reply: FastifyReply) => {
       const r = await authenticate(req);
       if (!r.ok) {
+        if (r.status === 403) return send(reply, 403, r.message);
         reply.header('www-authenticate', 'Bearer');
         return send(reply, 401, r.message);
       }
@@ -116,8 +136,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }
 
   async function authenticate(req: FastifyRequest): Promise<AuthResult> {
-    if (req.headers.authorization === undefined && opts.sessions) {
-      const s = await opts.sessions(req);
+    if (req.headers.authorization === undefined) {
+      const s = await sessions(req);
       if (s) return s;
     }
     return tokens.authenticate(req.headers.authorization, async (token) => {
@@ -128,6 +148,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   const ctx: ApiContext = {
     store,
+    identity,
     metrics,
     requireRole,
     send,
@@ -156,7 +177,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const m of [...API_MODULES, ...(opts.modules ?? [])]) await m.register(app, ctx);
+  for (const m of [identityModule, ...API_MODULES, ...(opts.modules ?? [])]) await m.register(app, ctx);
 
   await app.ready();
   return app;
