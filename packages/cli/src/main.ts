@@ -9,6 +9,7 @@ import { registerComplianceCommands } from './commands/compliance.js';
 import { registerNetpolCommands } from './commands/netpol.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerAdminCommands } from './commands/admin.js';
 import { CliExit } from './exit.js';
 
 // commander: the de-facto CLI parser for Node (sub-commands, generated --help on every command).
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerNetpolCommands(program);
   registerClusterCommands(program);
   registerServerCommands(program);
+  registerAdminCommands(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }
