@@ -88,8 +88,8 @@ const FINDING_COLS: readonly Col[] = [
   ['last_scan_id', 'text'],
   ['status', 'text'],
   ['priority_score', 'float8'],
-  ['priority_factors', 'jsonb'],
-  ['payload', 'jsonb'],
+  ['priority_factors', 'text'],
+  ['payload', 'text'],
 ];
 
 /** A fixed finding seen again after it was fixed. */
@@ -197,6 +197,11 @@ function pageLimit(page: PageRequest | undefined): number {
 }
 
 /** `?, ?, ?` */
+/** Columns kept as JSON text on both dialects (stored and returned whole, never queried inside). */
+function parseJsonText<T>(v: unknown): T {
+  return (v === null || v === undefined ? null : JSON.parse(v as string)) as T;
+}
+
 function marks(n: number): string {
   return new Array(n).fill('?').join(', ');
 }
@@ -781,8 +786,8 @@ export abstract class SqlStore implements Store {
       statusReason: (r.status_reason as string | null) ?? null,
       statusOwner: (r.status_owner as string | null) ?? null,
       statusExpiresAt: (r.status_expires_at as string | null) ?? null,
-      priority: { score: Number(r.priority_score), factors: this.fromJson<PriorityFactor[]>(r.priority_factors) },
-      payload: this.fromJson<unknown>(r.payload),
+      priority: { score: Number(r.priority_score), factors: parseJsonText<PriorityFactor[]>(r.priority_factors) },
+      payload: parseJsonText<unknown>(r.payload),
       firstScanId: r.first_scan_id as string,
       lastScanId: r.last_scan_id as string,
     };
