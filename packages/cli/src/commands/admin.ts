@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '@bulwark/core';
-import { IdentityRepository, ROLES, openStore, type Role, type Store } from '@bulwark/platform';
+import { IdentityRepository, ROLES, generatePassword, openStore, type Role, type Store } from '@bulwark/platform';
 import { CliExit } from '../exit.js';
 
 /** Where the platform's data lives: the same flags as `bulwark server`. */
@@ -41,7 +41,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** `bulwark audit verify`, `bulwark tenant create`, `bulwark user create`: operations on the platform store without the server. */
+/** `bulwark audit verify`, `tenant`, `token create`, `user create|reset-password`: operations on the platform store without the server. */
 export function registerAdminCommands(program: Command): void {
   const audit = program.command('audit').description("the platform's audit log (every user action, hash-chained per tenant)");
   withStoreOptions(
@@ -73,7 +73,45 @@ export function registerAdminCommands(program: Command): void {
     for (const t of await withStore(opts, (store) => store.listTenants())) process.stdout.write(`${t.id}\t${t.slug}\t${t.name}\n`);
   });
 
+  const token = program.command('token').description('API tokens for CI and agents');
+  withStoreOptions(
+    token
+      .command('create')
+      .description('issue an API token and print it once (only its SHA-256 is stored)')
+      .requiredOption('--name <name>', 'what the token is for: "ci-main", "agent-prod"')
+      .option('--role <role>', `one of ${ROLES.join(', ')}`, 'developer')
+      .option('--tenant <slug>', 'tenant', 'default')
+      .option('--expires <instant>', 'ISO 8601 instant after which the token is refused'),
+  ).action(async (opts: StoreLocationOptions & { name: string; role: string; tenant: string; expires?: string }) => {
+    if (!(ROLES as readonly string[]).includes(opts.role)) throw new InputError({ file: '--role', expected: ROLES.join(', ') });
+    const t = await withStore(opts, async (store) => {
+      const id = await tenantId(store, opts.tenant);
+      const issued = await store.createApiToken(id, { name: opts.name, role: opts.role as Role, expiresAt: opts.expires });
+      await store.appendAudit(id, { actor: 'cli', action: 'token.create', target: `token:${issued.info.id}`, details: { name: issued.info.name, role: issued.info.role } });
+      return issued;
+    });
+    process.stdout.write(`${t.token}\n`);
+  });
+
   const user = program.command('user').description('users of a tenant');
+  withStoreOptions(
+    user
+      .command('reset-password')
+      .description('give a user a new generated password, printed once; ends their sessions and unlocks the account')
+      .requiredOption('--email <address>', 'login e-mail')
+      .option('--tenant <slug>', 'tenant', 'default'),
+  ).action(async (opts: StoreLocationOptions & { email: string; tenant: string }) => {
+    const password = generatePassword();
+    await withStore(opts, async (store) => {
+      const id = await tenantId(store, opts.tenant);
+      const repo = new IdentityRepository(store.sql);
+      const u = (await repo.listUsers(id)).find((x) => x.email === opts.email.toLowerCase());
+      if (!u) throw new InputError({ file: '--email', message: `no user ${opts.email} in tenant ${opts.tenant}` });
+      await repo.updateUser(id, u.id, { password });
+      await store.appendAudit(id, { actor: 'cli', action: 'user.update', target: `user:${u.id}`, details: { password: 'reset' } });
+    });
+    process.stdout.write(`new password for ${opts.email} (shown once): ${password}\n`);
+  });
   withStoreOptions(
     user
       .command('create')

@@ -24,11 +24,18 @@ test('tenant and user creation are audited; audit verify passes, then fails on a
   assert.equal(noTenant.status, 2);
   assert.match(noTenant.stderr, /no tenant "nope"/);
 
+  const tok = runCli(['token', 'create', '--name', 'ci-main', '--tenant', 'acme', '--data', data]);
+  assert.equal(tok.status, 0, tok.stderr);
+  assert.match(tok.stdout, /^bwk_[A-Za-z0-9_-]{43}\n$/);
+  const reset = runCli(['user', 'reset-password', '--tenant', 'acme', '--email', 'ANA@acme.example', '--data', data]);
+  assert.equal(reset.status, 0, reset.stderr);
+  assert.match(reset.stdout, /new password for ANA@acme\.example \(shown once\): \S{20,}/);
+
   const ok = runCli(['audit', 'verify', '--data', data, '--format', 'json']);
   assert.equal(ok.status, 0, ok.stderr);
   const v = JSON.parse(ok.stdout) as { ok: boolean; checked: number };
   assert.equal(v.ok, true);
-  assert.equal(v.checked, 1, 'one user.create record');
+  assert.equal(v.checked, 3, 'user.create, token.create and user.update records');
 
   const db = new Database(join(data, 'bulwark.db'));
   db.prepare("UPDATE audit_log SET details = replace(details, 'analyst', 'admin')").run();
