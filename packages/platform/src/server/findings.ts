@@ -1,11 +1,37 @@
 import type { Severity } from '@bulwark/core';
-import type { FindingInput, FindingSortKey, FindingStatus, FindingType, ManualStatus, ScanInput } from '../storage/types.js';
+import type { FindingFilter, FindingInput, FindingSortKey, FindingStatus, FindingType, ManualStatus, ScanInput } from '../storage/types.js';
 import { CAN_INGEST, CAN_TRIAGE, READ_ROLES } from './auth.js';
 import { principal, type ApiModule } from './context.js';
-import { bearer, errorResponses, errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, type SORT_KEYS } from './schemas.js';
+import { bearer, errorResponses, errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, summaryQuerySchema, type SORT_KEYS } from './schemas.js';
 
 function csv<T extends string>(v: string | undefined): T[] | undefined {
   return v === undefined ? undefined : ([...new Set(v.split(','))] as T[]);
+}
+
+interface FilterQuery {
+  severity?: string;
+  status?: string;
+  type?: string;
+  kev?: 'true' | 'false';
+  fixAvailable?: 'true' | 'false';
+  assetId?: string;
+  target?: string;
+  ruleId?: string;
+}
+
+/** The store filter of a list or summary query, limited to the caller's asset groups. */
+export function filterOf(q: FilterQuery, assetGroups: number[] | undefined): FindingFilter {
+  return {
+    severity: csv<Severity>(q.severity),
+    status: csv<FindingStatus>(q.status),
+    type: csv<FindingType>(q.type),
+    kev: q.kev === undefined ? undefined : q.kev === 'true',
+    fixAvailable: q.fixAvailable === undefined ? undefined : q.fixAvailable === 'true',
+    assetId: q.assetId === undefined ? undefined : Number(q.assetId),
+    target: q.target,
+    ruleId: q.ruleId,
+    assetGroups,
+  };
 }
 
 /** Scan upload and the findings list, detail and triage. */
@@ -43,7 +69,12 @@ export const findingsModule: ApiModule = {
     );
 
     app.get<{
-      Querystring: { severity?: string; status?: string; type?: string; sort?: (typeof SORT_KEYS)[number]; dir?: 'asc' | 'desc'; limit?: string; cursor?: string };
+      Querystring: FilterQuery & {
+        sort?: (typeof SORT_KEYS)[number];
+        dir?: 'asc' | 'desc';
+        limit?: string;
+        cursor?: string;
+      };
     }>(
       '/api/v1/findings',
       {
@@ -53,10 +84,22 @@ export const findingsModule: ApiModule = {
       async (req) => {
         const p = principal(req);
         const q = req.query;
-        const filter = { severity: csv<Severity>(q.severity), status: csv<FindingStatus>(q.status), type: csv<FindingType>(q.type), assetGroups: p.assetGroups };
+        const filter = filterOf(q, p.assetGroups);
         const sort = { by: (q.sort ?? 'priority') as FindingSortKey, dir: q.dir ?? 'desc' };
         const page = await store.listFindings(p.tenant, filter, sort, { limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
         return page.nextCursor === undefined ? { items: page.items } : { items: page.items, nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get<{ Querystring: FilterQuery }>(
+      '/api/v1/findings/summary',
+      {
+        onRequest: ctx.requireRole(READ_ROLES),
+        schema: { summary: 'Counts of the matching findings by severity, status and type (same filters as the list)', tags: ['findings'], security: bearer, querystring: summaryQuerySchema, response: errorResponses },
+      },
+      async (req) => {
+        const p = principal(req);
+        return store.summarizeFindings(p.tenant, filterOf(req.query, p.assetGroups));
       },
     );
 

@@ -106,11 +106,23 @@ export const listQuerySchema = {
     severity: csv(SEVERITIES),
     status: csv(FINDING_STATUSES),
     type: csv(FINDING_TYPES),
+    kev: { type: 'string', enum: ['true', 'false'], description: 'only findings in (or not in) CISA KEV' },
+    fixAvailable: { type: 'string', enum: ['true', 'false'], description: 'only findings with (or without) a fix' },
+    assetId: { type: 'string', pattern: '^[1-9][0-9]{0,14}$', description: 'only findings on this asset' },
+    target: { type: 'string', minLength: 1, maxLength: 4096, description: 'only findings last seen by scans of this target' },
+    ruleId: { type: 'string', minLength: 1, maxLength: 4096, description: 'only this vulnerability or rule id' },
     sort: { type: 'string', enum: [...SORT_KEYS] },
     dir: { type: 'string', enum: ['asc', 'desc'] },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'page size 1–1000, default 100' },
     cursor: { type: 'string', minLength: 1, maxLength: 1024, description: 'nextCursor of the previous page' },
   },
+} as const;
+
+/** The list's filters without sorting and paging. */
+export const summaryQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(Object.entries(listQuerySchema.properties).filter(([k]) => !['sort', 'dir', 'limit', 'cursor'].includes(k))),
 } as const;
 
 export const idParamsSchema = {

@@ -109,6 +109,27 @@ for (const backend of backends()) {
       assert.equal(p2.nextCursor, undefined);
     });
 
+    it('filters by KEV, fix, rule and target; the summary counts what the list returns', async () => {
+      const findings: FindingInput[] = [0, 1, 2, 3].map((i) => ({ ...finding(100 + i, i % 2 ? 'critical' : 'medium'), kev: i === 0, fixAvailable: i < 2 }));
+      const up = await app.inject({ method: 'POST', url: '/api/v1/scans', headers: auth(TOKEN_A), payload: { scan: { ...scan('filters-1'), target: 'registry.example/filters:1' }, findings } });
+      assert.equal(up.statusCode, 201, up.body);
+      const list = async (q: string) => (json(await app.inject({ method: 'GET', url: `/api/v1/findings?${q}`, headers: auth(TOKEN_A) })).items as { ruleId: string }[]).map((f) => f.ruleId).sort();
+      const t = 'target=registry.example%2Ffilters%3A1';
+      assert.deepEqual(await list(`${t}&kev=true`), ['CVE-2024-1100']);
+      assert.deepEqual(await list(`${t}&fixAvailable=true`), ['CVE-2024-1100', 'CVE-2024-1101']);
+      assert.deepEqual(await list(`${t}&fixAvailable=false&severity=critical`), ['CVE-2024-1103']);
+      assert.deepEqual(await list('ruleId=CVE-2024-1102'), ['CVE-2024-1102']);
+      const sum = json(await app.inject({ method: 'GET', url: `/api/v1/findings/summary?${t}`, headers: auth(TOKEN_A) }));
+      assert.equal(sum.total, 4);
+      assert.deepEqual(sum.bySeverity, { critical: 2, high: 0, medium: 2, low: 0, negligible: 0, unknown: 0 });
+      assert.equal(sum.kev, 1);
+      assert.equal(sum.fixAvailable, 2);
+      assert.equal((sum.byStatus as Record<string, number>).open, 4);
+      const bad = await app.inject({ method: 'GET', url: '/api/v1/findings/summary?kev=yes', headers: auth(TOKEN_A) });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json().message, /kev/);
+    });
+
     it('isolates tenants: another tenant sees nothing and gets 404 for a foreign id', async () => {
       const mine = (json(await app.inject({ method: 'GET', url: '/api/v1/findings', headers: auth(TOKEN_A) })).items as { id: number }[])[0];
       assert.equal((await app.inject({ method: 'GET', url: `/api/v1/findings/${mine.id}`, headers: auth(TOKEN_A) })).statusCode, 200);

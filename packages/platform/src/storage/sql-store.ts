@@ -22,6 +22,7 @@ import {
   type FindingSort,
   type FindingSortKey,
   type FindingStatus,
+  type FindingSummary,
   type FindingType,
   type IngestResult,
   type Page,
@@ -728,6 +729,29 @@ export abstract class SqlStore implements Store {
     const { where, params } = this.findingWhere(tenant, filter ?? {});
     const rows = await this.db.all<{ n: number }>(`SELECT count(*) AS n FROM findings f WHERE ${where.join(' AND ')}`, params);
     return Number(rows[0].n);
+  }
+
+  async summarizeFindings(tenant: TenantId, filter: FindingFilter = {}): Promise<FindingSummary> {
+    checkTenant(tenant);
+    const { where, params } = this.findingWhere(tenant, filter ?? {});
+    const rows = await this.db.all<Row>(
+      `SELECT f.severity, f.status, f.type, count(*) AS n,
+              sum(CASE WHEN f.kev THEN 1 ELSE 0 END) AS kev, sum(CASE WHEN f.fix_available THEN 1 ELSE 0 END) AS fix
+         FROM findings f WHERE ${where.join(' AND ')} GROUP BY f.severity, f.status, f.type`,
+      params,
+    );
+    const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+    const out: FindingSummary = { total: 0, bySeverity: zero(SEVERITIES), byStatus: zero(FINDING_STATUSES), byType: zero(FINDING_TYPES), kev: 0, fixAvailable: 0 };
+    for (const r of rows) {
+      const n = Number(r.n);
+      out.total += n;
+      out.bySeverity[r.severity as Severity] += n;
+      out.byStatus[r.status as FindingStatus] += n;
+      out.byType[r.type as FindingType] += n;
+      out.kev += Number(r.kev);
+      out.fixAvailable += Number(r.fix);
+    }
+    return out;
   }
 
   async getFinding(tenant: TenantId, id: number): Promise<Finding | undefined> {

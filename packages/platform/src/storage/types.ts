@@ -191,6 +191,15 @@ export interface FindingFilter {
   assetGroups?: number[];
 }
 
+export interface FindingSummary {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  byStatus: Record<FindingStatus, number>;
+  byType: Record<FindingType, number>;
+  kev: number;
+  fixAvailable: number;
+}
+
 export type FindingSortKey = 'priority' | 'severity' | 'lastSeen' | 'firstSeen' | 'id';
 
 export interface FindingSort {
@@ -332,6 +341,8 @@ export interface Store {
   ingestScan(tenant: TenantId, scan: ScanInput, findings: FindingInput[]): Promise<IngestResult>;
   listFindings(tenant: TenantId, filter?: FindingFilter, sort?: FindingSort, page?: PageRequest): Promise<Page<Finding>>;
   countFindings(tenant: TenantId, filter?: FindingFilter): Promise<number>;
+  /** Counts of the matching findings by severity, status and type, in one query. */
+  summarizeFindings(tenant: TenantId, filter?: FindingFilter): Promise<FindingSummary>;
   getFinding(tenant: TenantId, id: number): Promise<Finding | undefined>;
   /** Undefined when the finding does not exist for this tenant. */
   setFindingStatus(tenant: TenantId, id: number, change: StatusChange): Promise<Finding | undefined>;
