@@ -9,6 +9,7 @@ import { registerComplianceCommands } from './commands/compliance.js';
 import { registerNetpolCommands } from './commands/netpol.js';
 import { registerClusterCommands } from './commands/cluster.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerWorkerCommands } from './commands/worker.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { CliExit } from './exit.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerNetpolCommands(program);
   registerClusterCommands(program);
   registerServerCommands(program);
+  registerWorkerCommands(program);
   registerAdminCommands(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { BULWARK_VERSION, ConfigError, InputError, SEVERITIES, isSeverity, unwrap } from '@bulwark/core';
 import type { FileError, Severity } from '@bulwark/core';
@@ -12,8 +12,11 @@ import { CliExit } from '../exit.js';
 import { clusterSourceOptions, readClusterObjects } from './cluster-source.js';
 import type { ClusterSourceOptions } from './cluster-source.js';
 import { createProgress } from '../progress.js';
+import { addUploadOptions, sendUpload, uploadTarget, type UploadCliOptions } from '../upload/cli.js';
+import { configUpload } from '../upload/config-upload.js';
+import { k8sUpload } from '../upload/k8s.js';
 
-export interface ConfigCliOptions {
+export interface ConfigCliOptions extends UploadCliOptions {
   format: string;
   output?: string;
   severity?: string;
@@ -330,6 +333,9 @@ async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void
   const exclude = ruleNames(opts.skipRules, '--skip-rules', policyRules);
   const maxFileBytes = opts.maxFileBytes === undefined ? undefined : parseBytes(opts.maxFileBytes, '--max-file-bytes');
   const mode = fixMode(opts.fix);
+  const upload = uploadTarget(opts);
+  if (upload && mode === 'diff') throw new ConfigError('--upload', 'cannot be combined with --fix=diff, which scans nothing it reports');
+  const startedAt = new Date();
   const scanOpts = {
     ...(policyRules ? { policyRules } : {}),
     ...(include ? { include } : {}),
@@ -349,18 +355,31 @@ async function runScanConfig(path: string, opts: ConfigCliOptions): Promise<void
     process.stderr.write(`bulwark: fixed ${fixed} finding(s) in ${plans.length} file(s)${plans.length ? `: ${plans.map((p) => p.path).join(', ')}` : ''}\n`);
     if (plans.length > 0) scan = await runConfigScan(path, scanOpts);
   }
-  const report = buildConfigReport(scan, { kind: 'config', name: path }, {
+  const finishedAt = new Date();
+  const reportOpts = {
     ...(policyRules ? { customRules: policyRules } : {}),
-    ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
-  });
+  };
+  const report = buildConfigReport(scan, { kind: 'config', name: path }, { ...reportOpts, ...(severities ? { severities } : {}) });
   const chunks = configReportChunks(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
   await emitChunks(chunks, opts.output, report.status.warnings, report.status.fileErrors);
+  if (upload) {
+    // The whole scan, not the --severity display filter: findings left out would be marked fixed.
+    const all = severities ? buildConfigReport(scan, { kind: 'config', name: path }, reportOpts) : report;
+    await sendUpload(upload, configUpload(all.findings, { path, startedAt, finishedAt }));
+  }
   gate(report, exitCode);
 }
 
+type ClusterSelection = { include?: string[]; exclude?: string[]; inventory?: boolean; policyRules?: readonly K8sRule[] };
+
 /** Scans a cluster — a dump streamed from disk or the live API — with the Kubernetes rules (RBAC included). */
-export async function scanCluster(source: ClusterSourceOptions, sel: { include?: string[]; exclude?: string[]; inventory?: boolean; policyRules?: readonly K8sRule[] }): Promise<ConfigScanResult> {
+export async function scanCluster(source: ClusterSourceOptions, sel: ClusterSelection): Promise<ConfigScanResult> {
+  return (await scanClusterObjects(source, sel)).scan;
+}
+
+/** `scanCluster`, keeping the objects read (the upload builds the cluster's assets from them). */
+async function scanClusterObjects(source: ClusterSourceOptions, sel: ClusterSelection): Promise<{ scan: ConfigScanResult; objects: cluster.KubeObject[]; file: string }> {
   const objects = await readClusterObjects(source);
   const scan = scanKubernetesObjects(objects.file, objects.items, {
     ...(sel.include ? { include: sel.include } : {}),
@@ -369,36 +388,54 @@ export async function scanCluster(source: ClusterSourceOptions, sel: { include?:
     ...(sel.policyRules ? { policyRules: sel.policyRules } : {}),
   });
   scan.warnings.push(...objects.warnings);
-  return scan;
+  return { scan, objects: objects.items.map((i) => i.object as cluster.KubeObject), file: objects.file };
 }
 
-async function runScanK8s(opts: ConfigCliOptions & ClusterSourceOptions): Promise<void> {
+/** The cluster's name in asset keys: --cluster-name, else the kubeconfig context, else the snapshot's file name. */
+function clusterNameOf(opts: { clusterName?: string; snapshot?: string }, file: string): string {
+  const name = opts.clusterName ?? (file.startsWith('cluster:') ? file.slice('cluster:'.length) : basename(file, extname(file)));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$/.test(name)) throw new ConfigError('--cluster-name', `expected a name of letters, digits and . _ : @ -, got "${name}"`);
+  return name;
+}
+
+async function runScanK8s(opts: ConfigCliOptions & ClusterSourceOptions & { clusterName?: string }): Promise<void> {
   const format = checkFormat<ConfigFormat>(opts.format, configFormats);
   const severities = parseSeverities(opts.severity);
   const exitCode = parseExitCode(opts.exitCode);
   const policyRules = loadPolicyPaths(opts.policy);
   const include = ruleNames(opts.rules, '--rules', policyRules);
   const exclude = ruleNames(opts.skipRules, '--skip-rules', policyRules);
-  const scan = await scanCluster(opts, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(policyRules ? { policyRules } : {}) });
+  const upload = uploadTarget(opts);
+  if (opts.clusterName !== undefined && !upload) throw new ConfigError('--cluster-name', 'is only used with --upload <url>');
+  const startedAt = new Date();
+  const { scan, objects, file } = await scanClusterObjects(opts, { ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(policyRules ? { policyRules } : {}) });
+  const clusterName = upload ? clusterNameOf(opts, file) : '';
+  const finishedAt = new Date();
   const target = scan.files[0]!.path;
-  const report = buildConfigReport(scan, { kind: opts.snapshot ? 'k8s-snapshot' : 'k8s-cluster', name: target }, {
+  const reportTarget = { kind: opts.snapshot ? ('k8s-snapshot' as const) : ('k8s-cluster' as const), name: target };
+  const reportOpts = {
     ...(policyRules ? { customRules: policyRules } : {}),
-    ...(severities ? { severities } : {}),
     ...(opts.ignorefile && existsSync(opts.ignorefile) ? { ignoreFile: opts.ignorefile } : {}),
-  });
+  };
+  const report = buildConfigReport(scan, reportTarget, { ...reportOpts, ...(severities ? { severities } : {}) });
   const chunks = configReportChunks(format, report, { showSuppressed: Boolean(opts.showSuppressed), color: !opts.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
   await emitChunks(chunks, opts.output, report.status.warnings, report.status.fileErrors);
+  if (upload) {
+    const all = severities ? buildConfigReport(scan, reportTarget, reportOpts) : report;
+    const { body, folded } = k8sUpload(objects, all.findings, { clusterName, source: opts.snapshot ? 'snapshot' : 'live', startedAt, finishedAt });
+    await sendUpload(upload, body, folded > 0 ? `${folded} findings on controller-owned pods, ReplicaSets and Jobs folded into their controller` : undefined);
+  }
   gate(report, exitCode);
 }
 
 /** Adds `scan config` and `scan k8s` under the `scan` command. */
 export function registerConfigScanCommands(scan: Command): void {
-  commonOptions(
+  addUploadOptions(commonOptions(
     scan
       .command('config')
       .description('scan configuration files for misconfigurations: Kubernetes manifests, Dockerfiles, Terraform, CloudFormation, docker-compose')
       .argument('<path>', 'a directory (walked recursively, skipping .git, node_modules, vendor) or one file'),
-  )
+  ))
     .option('--max-file-bytes <n>', 'skip (with a warning) files larger than this (default 8M)')
     .option('--fix [mode]', 'correct what has a mechanical fix (securityContext, resources, probes, USER...) in place, or print a unified diff with --fix=diff; the report then shows what remains')
     .addHelpText(
@@ -407,12 +444,13 @@ export function registerConfigScanCommands(scan: Command): void {
     )
     .action(async (path: string, opts: ConfigCliOptions) => runScanConfig(path, opts));
 
-  clusterSourceOptions(commonOptions(scan.command('k8s').description('scan a Kubernetes cluster — live through a kubeconfig, or a kubectl dump — with the Kubernetes rules (RBAC included)')))
+  addUploadOptions(clusterSourceOptions(commonOptions(scan.command('k8s').description('scan a Kubernetes cluster — live through a kubeconfig, or a kubectl dump — with the Kubernetes rules (RBAC included)'))))
+    .option('--cluster-name <name>', 'with --upload: the cluster\'s name on the platform (default: the kubeconfig context, or the snapshot file\'s name)')
     .addHelpText(
       'after',
       `\nWithout --snapshot the cluster of the kubeconfig's context is listed through the API (read-only: list on the\ninventory kinds; kinds the credentials may not list are skipped with a warning naming the permission). A dump is\nread as a stream, Secrets reduced to metadata; take one with, for example:\n  ${cluster.KUBECTL_COMMAND}\n\nExamples:\n  bulwark scan k8s --context prod\n  bulwark scan k8s --snapshot cluster.json -f sarif -o cluster.sarif --exit-code 1\n  bulwark scan k8s --snapshot cluster.json --policy policies/`,
     )
-    .action(async (opts: ConfigCliOptions & ClusterSourceOptions) => runScanK8s(opts));
+    .action(async (opts: ConfigCliOptions & ClusterSourceOptions & { clusterName?: string }) => runScanK8s(opts));
 }
 
 /** Every rule of the library, for listings (re-exported so rules.ts has one import place). */

@@ -8,8 +8,10 @@ import { applySuppressionFiles } from '../suppressions.js';
 import { createProgress } from '../progress.js';
 import { CliExit } from '../exit.js';
 import { registerConfigScanCommands } from './config.js';
+import { addUploadOptions, readSbomSubject, sendUpload, uploadTarget, type UploadCliOptions } from '../upload/cli.js';
+import { vulnerabilityUpload } from '../upload/vulns.js';
 
-interface ScanCliOptions {
+interface ScanCliOptions extends UploadCliOptions {
   format: string;
   output?: string;
   severity?: string;
@@ -86,7 +88,8 @@ export function registerScanCommands(program: Command): void {
         .option('--username <user>', 'registry user name (else ~/.docker/config.json, or anonymous)')
         .option('--password <password>', 'registry password or token (or $BULWARK_REGISTRY_PASSWORD)');
     }
-    cmd.addHelpText('after', `\nExamples:\n  ${t.example}`);
+    addUploadOptions(cmd);
+    cmd.addHelpText('after', `\nExamples:\n  ${t.example}\n  BULWARK_TOKEN=… ${t.example.split('\n')[0]} --upload https://bulwark.example.com`);
     cmd.action(async (target: string, opts: ScanCliOptions) => runScan(t.kind, target, opts));
   }
   registerConfigScanCommands(scan);
@@ -99,6 +102,8 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
   const exitCode = opts.exitCode === undefined ? undefined : Number.parseInt(opts.exitCode, 10);
   if (exitCode !== undefined && (!Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255)) throw new ConfigError('--exit-code', 'expected an integer 0-255');
   if (kind !== 'image' && !existsSync(target)) throw new InputError({ file: target, message: 'no such file or directory' });
+  const upload = uploadTarget(opts);
+  const startedAt = new Date();
 
   const logger = createLogger();
   let vdb: VulnDb | undefined;
@@ -143,6 +148,7 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
     progress.stop();
     vdb?.close();
   }
+  const finishedAt = new Date();
   if (report.db?.stale) {
     report.status.warnings.push(
       `the vulnerability data is older than 7 days (newest feed data ${dataAsOf?.slice(0, 10) ?? 'undated'}, imported ${report.db.updatedAt?.slice(0, 10) ?? 'never'}); run \`bulwark db update\``,
@@ -166,6 +172,11 @@ async function runScan(kind: TargetKind, target: string, opts: ScanCliOptions): 
   for (const f of report.status.fileErrors) logger.warn('file skipped', { path: f.path, error: f.error });
   if (report.status.fileErrors.length > 0) {
     process.stderr.write(`bulwark: warning: ${report.status.fileErrors.length} file(s) could not be read or parsed (BULWARK_LOG_LEVEL=warn lists them)\n`);
+  }
+  if (upload) {
+    // The whole scan, not the display filters (--severity, --ignore-unfixed): findings left out would be marked fixed.
+    const body = vulnerabilityUpload(report, gate, { startedAt, finishedAt, ...(kind === 'sbom' ? { sbomSubject: readSbomSubject(target) } : {}) });
+    await sendUpload(upload, body);
   }
   if (exitCode !== undefined) {
     const code = exitCodeFor(gate, { exitCode, ...(severities ? { severities } : {}), ignoreUnfixed: Boolean(opts.ignoreUnfixed) });

@@ -16,6 +16,9 @@ const MISSING_ID = '987654321';
 /** Routes any caller may reach without credentials (login and its redirects, health, metrics). */
 const PUBLIC = new Set(['POST /api/v1/auth/login', 'GET /api/v1/auth/oidc/login', 'GET /api/v1/auth/oidc/callback']);
 
+/** Non-GET routes an auditor may call: ending their own session, and rendering a report of what they may read. */
+const AUDITOR_WRITES = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/reports']);
+
 type Route = { method: string; path: string };
 
 const token = (tenant: 'a' | 'b', role: Role) => `tok-${tenant}-${role}-0123456789abcdef`;
@@ -31,7 +34,7 @@ function fill(path: string, id: string): string {
 
 function normalized(r: LightMyRequestResponse, ids: string[]): string {
   let body = r.body;
-  for (const id of ids) body = body.split(id).join('<id>');
+  for (const id of ids) body = body.replace(new RegExp(`(?<![0-9])${id}(?![0-9])`, 'g'), '<id>');
   return `${r.statusCode} ${body}`;
 }
 
@@ -139,11 +142,13 @@ for (const backend of backends()) {
           const id = r.path.includes('{') ? (fixtureOf(r).id?.(seeded.a) ?? MISSING_ID) : '';
           const res = await request(r, 'a', role, id);
           assert.notEqual(res.statusCode, 401, `${routeKey(r)} as a/${role}: token refused: ${res.body}`);
-          assert.ok(res.statusCode < 500, `${routeKey(r)} as a/${role}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+          // 502 is the answer of a destination test whose receiver is unreachable (the seeded one is).
+          const expected5xx = res.statusCode === 502 && r.path.endsWith('/test');
+          assert.ok(res.statusCode < 500 || expected5xx, `${routeKey(r)} as a/${role}: ${res.statusCode} ${res.body.slice(0, 300)}`);
           if (res.statusCode !== 403) allowed.push(role);
         }
         matrix[routeKey(r)] = allowed;
-        if (r.method !== 'GET' && r.path !== '/api/v1/auth/logout') assert.ok(!allowed.includes('auditor'), `auditor may ${routeKey(r)}`);
+        if (r.method !== 'GET' && !AUDITOR_WRITES.has(routeKey(r))) assert.ok(!allowed.includes('auditor'), `auditor may ${routeKey(r)}`);
       }
       const sorted = Object.fromEntries(Object.entries(matrix).sort(([x], [y]) => x.localeCompare(y)));
       if (process.env.BULWARK_UPDATE_GOLDEN) writeFileSync(GOLDEN, `${JSON.stringify(sorted, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { prioritizeScan } from '../risk/prioritize.js';
 import type { FindingInput, IngestResult, ScanInput, Store, TenantId } from '../storage/types.js';
 import type { IngestListener, IngestQueue } from './context.js';
 
@@ -19,7 +20,8 @@ export class IngestPipeline {
   }
 
   async ingest(tenant: TenantId, scan: ScanInput, findings: FindingInput[]): Promise<IngestResult> {
-    const result = await this.store.ingestScan(tenant, scan, findings);
+    // Findings without a priority get one from what the scan says about them and their assets.
+    const result = await this.store.ingestScan(tenant, scan, prioritizeScan(scan, findings));
     if (!result.duplicate) {
       for (const listener of this.listeners) {
         try {

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import { InputError, LimitError } from '@bulwark/core';
+import { ExternalError, InputError, LimitError } from '@bulwark/core';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Role, Store } from '../storage/types.js';
 import { TokenRegistry, type AuthResult, type StaticToken } from './auth.js';
@@ -9,12 +9,15 @@ import { IdentityRepository, type IdentityOptions } from '../identity/repository
 import { createIdentityModule } from '../identity/routes.js';
 import { sessionAuthenticator } from '../identity/sessions.js';
 import type { ApiContext, ApiModule, IngestQueue } from './context.js';
+import { alertsModule } from '../alerts/routes.js';
+import { assetsModule } from '../assets/routes.js';
+import { reportsModule } from '../reports/routes.js';
 import { findingsModule } from './findings.js';
 import { IngestPipeline, LocalIngestQueue } from './ingest.js';
 import { createMetrics } from './metrics.js';
 
 /** The API's route modules, one line each. */
-const API_MODULES: readonly ApiModule[] = [findingsModule];
+const API_MODULES: readonly ApiModule[] = [findingsModule, assetsModule, alertsModule, reportsModule];
 
 export interface ServerOptions {
   store: Store;
@@ -35,7 +38,7 @@ export interface ServerOptions {
     cookieSecure?: boolean;
     loginPerMinute?: number;
   };
-  /** Route modules besides the built-in ones. */
+  /** Route modules besides the built-in ones; one named like a built-in module replaces it. */
   modules?: readonly ApiModule[];
 }
 
@@ -60,7 +63,7 @@ function validationMessage(err: FastifyError): string {
 }
 
 function send(reply: FastifyReply, statusCode: number, message: string): FastifyReply {
-  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 429: 'Too Many Requests' }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error');
+  const error = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 413: 'Payload Too Large', 429: 'Too Many Requests', 502: 'Bad Gateway', 503: 'Service Unavailable' }[statusCode] ?? (statusCode >= 500 ? 'Internal Server Error' : 'Error');
   return reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error, message });
 }
 
@@ -114,6 +117,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (err.validation) return send(reply, 400, validationMessage(err));
     if (err instanceof LimitError) return send(reply, 413, err.message);
     if (err instanceof InputError) return send(reply, 400, err.message);
+    if (err instanceof ExternalError && err.retryable) {
+      req.log.warn({ err }, 'dependency unavailable');
+      reply.header('retry-after', '1');
+      return send(reply, 503, 'temporarily unavailable; retry');
+    }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 413, `request body exceeds the limit of ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`);
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     // Fastify's own client errors (malformed JSON, bad content type) carry their safe message.
@@ -177,7 +185,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  for (const m of [identityModule, ...API_MODULES, ...(opts.modules ?? [])]) await m.register(app, ctx);
+  // A given module replaces the built-in one of the same name (an alerts module with its own options, say).
+  const given = new Map((opts.modules ?? []).map((m) => [m.name, m]));
+  const modules = [identityModule, ...API_MODULES].map((m) => given.get(m.name) ?? m);
+  for (const m of given.values()) if (!modules.includes(m)) modules.push(m);
+  for (const m of modules) await m.register(app, ctx);
 
   await app.ready();
   return app;

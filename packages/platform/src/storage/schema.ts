@@ -250,6 +250,13 @@ CREATE INDEX alert_dead_letters_tenant ON alert_dead_letters (tenant_id, failed_
                  ALTER COLUMN priority_factors TYPE TEXT USING priority_factors::text;`,
     },
   },
+  {
+    // "Where is CVE-X?" looks findings up by rule; "fixed" marking scans one target's open findings by last seen.
+    version: 7,
+    sql: `DROP INDEX findings_target;
+CREATE INDEX findings_target ON findings (tenant_id, target, status, last_seen);
+CREATE INDEX findings_rule ON findings (tenant_id, rule_id);`,
+  },
 ];
 
 /** Every migration of the platform, in version order: one schema across modules, one line per module. */

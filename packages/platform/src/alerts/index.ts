@@ -1,0 +1,10 @@
+export * from './types.js';
+export { evaluate, ruleMatches, silenceMatches, allowlistMatches, groupKeyOf, OVERFLOW_GROUP, type EngineInput, type EngineOptions, type EngineResult, type PlannedAlert } from './engine.js';
+export { AlertRepository, maskDestination, type AlertRepositoryOptions, type DeliveryFilter, type PageOptions } from './repository.js';
+export { createAlertListener, loadAlertFindings, type AlertListenerOptions, type ListenerOutcome } from './listener.js';
+export { AlertDispatcher, backoffMs, type DispatcherOptions, type RoundResult } from './dispatcher.js';
+export { alertsModule, createAlertsModule, type AlertsModuleOptions } from './routes.js';
+export { DESTINATION_KINDS, destinationKind } from './destinations/registry.js';
+export { MASK, type DestinationKind, type SendContext } from './destinations/types.js';
+export { signWebhook, verifyWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './destinations/webhook/webhook.js';
+export { ALERT_MIGRATIONS } from './migrations.js';

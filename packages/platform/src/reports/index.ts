@@ -1,0 +1,11 @@
+export { reportsModule } from './routes.js';
+export { ReportScheduler, SCHEDULER_ACTOR } from './scheduler.js';
+export type { RunOutcome, SchedulerOptions } from './scheduler.js';
+export { buildReportData, inCluster } from './data.js';
+export { FORMATS, FORMAT_IDS, formatOf } from './formats.js';
+export type { FormatId, ReportFormat } from './format.js';
+export { ReportRepository, nextRunAfter } from './repository.js';
+export type { Cadence, ReportSchedule, ScheduleInput, StoredReport, StoredRequest, When } from './repository.js';
+export { REPORT_MIGRATIONS } from './migrations.js';
+export type * from './types.js';
+export { KIND_TYPES, REPORT_KINDS } from './types.js';
