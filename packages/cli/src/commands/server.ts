@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ConfigError } from '@bulwark/core';
 import {
@@ -28,6 +31,16 @@ interface ServerCliOptions {
   oidcClientId?: string;
   oidcRedirectUri?: string;
   oidcProvisionRole?: string;
+  console?: string | false;
+}
+
+/** The built console beside this CLI: packages/web/dist from the bundle (packages/cli/dist) or from source. */
+function defaultConsoleDir(): string | undefined {
+  for (const rel of ['../../web/dist/', '../../../web/dist/']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
 }
 
 export const FIRST_ADMIN_EMAIL = 'admin@bulwark.local';
@@ -81,7 +94,9 @@ async function runServer(opts: ServerCliOptions): Promise<void> {
   const ingest = opts.nats === undefined ? undefined : JetStreamIngestQueue.open({ url: opts.nats });
   try {
     await bootstrap(store);
-    const { app, url } = await startServer({ store, host: opts.host, port: listenPort, ingest, identity: { oidc, cookieSecure: !opts.insecureCookies } });
+    const consoleDir = opts.console === false ? undefined : (opts.console ?? defaultConsoleDir());
+    if (consoleDir !== undefined && !existsSync(join(consoleDir, 'index.html'))) throw new ConfigError('--console', `no index.html in ${consoleDir}: build the console with npm run build`);
+    const { app, url } = await startServer({ store, host: opts.host, port: listenPort, ingest, consoleDir, identity: { oidc, cookieSecure: !opts.insecureCookies } });
     // Alert deliveries are claimed with a lease, so every server process may run a dispatcher.
     const dispatcher = new AlertDispatcher(store, { onError: (err) => app.log.error({ err }, 'alert dispatch failed') });
     dispatcher.start();
@@ -89,7 +104,7 @@ async function runServer(opts: ServerCliOptions): Promise<void> {
     const reports = new ReportScheduler({ store, onError: (err) => app.log.error({ err }, 'scheduled report failed') });
     reports.start();
     const queued = opts.nats === undefined ? '' : `, uploads queued on ${redactNats(opts.nats)}`;
-    process.stdout.write(`bulwark server listening on ${url} (storage: ${store.dialect}${queued})\n`);
+    process.stdout.write(`bulwark server listening on ${url} (storage: ${store.dialect}${queued}${consoleDir ? ', console at /' : ', API only'})\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
@@ -117,6 +132,8 @@ export function registerServerCommands(program: Command): void {
     .option('--nats <url>', 'queue uploads on NATS JetStream (nats://host:4222) for `bulwark worker` processes instead of storing them in this process; answers 202')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--console <dir>', 'directory of the built web console to serve at / (default: packages/web/dist beside this CLI)')
+    .option('--no-console', 'serve the API only')
     .option('--insecure-cookies', 'send session cookies without Secure (plain http on a non-localhost address; avoid)')
     .option('--oidc-issuer <url>', 'OpenID Connect provider for console login (https://, or http:// on this machine)')
     .option('--oidc-client-id <id>', 'OIDC client id (the secret comes from BULWARK_OIDC_CLIENT_SECRET)')

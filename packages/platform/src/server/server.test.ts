@@ -332,3 +332,38 @@ describe('server limits and failures', () => {
     await assert.rejects(buildServer({ store: db.store, tokens: [{ token: 'short', tenant: 1, role: 'admin' }] }), /16–512 visible ASCII/);
   });
 });
+
+describe('console files', () => {
+  it('serves the built console at / with an index.html fallback for client routes, never for /api', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { SqliteStore } = await import('../storage/sqlite.js');
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-console-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Bulwark</title>');
+    writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    const store = await SqliteStore.open(':memory:');
+    const app = await buildServer({ store, consoleDir: dir });
+    try {
+      for (const url of ['/', '/vulnerabilities?severity=critical', '/images/42/layers']) {
+        const r = await app.inject({ method: 'GET', url });
+        assert.equal(r.statusCode, 200, url);
+        assert.match(r.body, /<title>Bulwark<\/title>/, url);
+      }
+      const js = await app.inject({ method: 'GET', url: '/app.js' });
+      assert.equal(js.statusCode, 200);
+      assert.match(String(js.headers['content-type']), /javascript/);
+      assert.equal((await app.inject({ method: 'GET', url: '/missing.js' })).statusCode, 404);
+      const api = await app.inject({ method: 'GET', url: '/api/v1/nope' });
+      assert.equal(api.statusCode, 404);
+      assert.match(api.json().message, /no route GET \/api\/v1\/nope/);
+      for (const url of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd']) {
+        assert.doesNotMatch((await app.inject({ method: 'GET', url })).body, /root:/, `no file outside the console directory via ${url}`);
+      }
+    } finally {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

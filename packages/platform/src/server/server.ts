@@ -1,5 +1,7 @@
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import { resolve } from 'node:path';
 import { ExternalError, InputError, LimitError } from '@bulwark/core';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Role, Store } from '../storage/types.js';
@@ -38,6 +40,8 @@ export interface ServerOptions {
     cookieSecure?: boolean;
     loginPerMinute?: number;
   };
+  /** Directory of the built web console (packages/web/dist) served at `/`; none: API only. */
+  consoleDir?: string;
   /** Route modules besides the built-in ones; one named like a built-in module replaces it. */
   modules?: readonly ApiModule[];
 }
@@ -111,7 +115,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     metrics.duration.observe(labels, reply.elapsedTime / 1000);
   });
 
-  app.setNotFoundHandler((req, reply) => send(reply, 404, `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`));
+  // The console (a single-page app) is served from `consoleDir`: its files, and index.html for any other GET
+  // outside /api so that deep links work; API paths keep their JSON 404.
+  if (opts.consoleDir) {
+    await app.register(fastifyStatic, { root: resolve(opts.consoleDir), wildcard: false, index: ['index.html'], cacheControl: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    if (opts.consoleDir && (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !/\.[a-z0-9]{1,8}$/i.test(path)) {
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return send(reply, 404, `no route ${req.method} ${path.slice(0, 200)}`);
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) return send(reply, 400, validationMessage(err));

@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, DatePicker, Form, Input, Modal, Progress, Radio } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { api } from '../lib/api.js';
+
+interface Values {
+  status: 'suppressed' | 'risk-accepted';
+  reason: string;
+  owner?: string;
+  expiresAt?: Dayjs;
+}
+
+/** Suppress or risk-accept many findings with one reason and expiry (one PATCH per finding: the API has no bulk route). */
+export function TriageModal({ ids, open, onClose }: { ids: number[]; open: boolean; onClose: (done: boolean) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  const [done, setDone] = useState(0);
+  const run = useMutation({
+    mutationFn: async (v: Values) => {
+      setDone(0);
+      const body = { status: v.status, reason: v.reason, ...(v.owner ? { owner: v.owner } : {}), ...(v.expiresAt ? { expiresAt: v.expiresAt.endOf('day').toISOString() } : {}) };
+      for (const id of ids) {
+        await api('PATCH', `/api/v1/findings/${id}/status`, body);
+        setDone((n) => n + 1);
+      }
+    },
+    onSuccess: async () => {
+      message.success(t('triage.done', { count: ids.length }));
+      form.resetFields();
+      await qc.invalidateQueries({ queryKey: ['findings'] });
+      await qc.invalidateQueries({ queryKey: ['summary'] });
+      onClose(true);
+    },
+    onError: async (e) => {
+      message.error(e.message);
+      await qc.invalidateQueries({ queryKey: ['findings'] });
+    },
+  });
+  return (
+    <Modal
+      open={open}
+      title={t('triage.title', { count: ids.length })}
+      okText={t('triage.submit')}
+      cancelText={t('action.cancel')}
+      onCancel={() => onClose(false)}
+      onOk={() => form.submit()}
+      confirmLoading={run.isPending}
+      okButtonProps={{ 'data-testid': 'triage-submit' } as Record<string, string>}
+      destroyOnHidden
+    >
+      <Form<Values> form={form} layout="vertical" initialValues={{ status: 'suppressed' }} onFinish={(v) => run.mutate(v)} name="triage">
+        <Form.Item name="status" label={t('triage.status')}>
+          <Radio.Group
+            options={[
+              { value: 'suppressed', label: t('status.suppressed') },
+              { value: 'risk-accepted', label: t('status.risk-accepted') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="reason" label={t('triage.reason')} rules={[{ required: true, whitespace: true, message: t('triage.reasonRequired') }]}>
+          <Input.TextArea rows={3} maxLength={4096} data-testid="triage-reason" />
+        </Form.Item>
+        <Form.Item name="owner" label={t('triage.owner')}>
+          <Input maxLength={256} />
+        </Form.Item>
+        <Form.Item name="expiresAt" label={t('triage.expiresAt')} extra={t('triage.expiresHint')}>
+          <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(new Date(), 'day')} />
+        </Form.Item>
+      </Form>
+      {run.isPending ? <Progress percent={Math.round((done / Math.max(1, ids.length)) * 100)} size="small" /> : null}
+    </Modal>
+  );
+}

@@ -1,0 +1,115 @@
+// Fetch wrapper for the Bulwark API: same-origin session cookie, CSRF header on writes, typed errors.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function csrfToken(): string | undefined {
+  const doc = (globalThis as { document?: { cookie: string } }).document;
+  const m = /(?:^|;\s*)bulwark_csrf=([^;]+)/.exec(doc?.cookie ?? '');
+  return m ? decodeURIComponent(m[1]) : undefined;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    const t = csrfToken();
+    if (t) headers['x-csrf-token'] = t;
+  }
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const msg = (data as { message?: string } | undefined)?.message ?? (text || res.statusText);
+    throw new ApiError(res.status, msg);
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string, q?: URLSearchParams) => api<T>('GET', q && [...q.keys()].length ? `${path}?${q}` : path);
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface Me {
+  tenant: { id: number; slug: string; name: string };
+  role: 'admin' | 'analyst' | 'developer' | 'auditor';
+  actor: string;
+  via: string;
+  user?: { id: number; email: string; name?: string | null };
+  assetGroups: number[] | null;
+  oidc: boolean;
+}
+
+export interface Factor {
+  name: string;
+  weight: number;
+  detail: string;
+}
+
+export interface Finding {
+  id: number;
+  fingerprint: string;
+  type: string;
+  ruleId: string;
+  title: string;
+  severity: string;
+  cvss: number | null;
+  epss: number | null;
+  kev: boolean;
+  fixAvailable: boolean;
+  asset: { id: number; kind: string; key: string } | null;
+  target: string;
+  firstSeen: string;
+  lastSeen: string;
+  fixedAt: string | null;
+  status: string;
+  statusReason: string | null;
+  statusOwner: string | null;
+  statusExpiresAt: string | null;
+  priority: { score: number; factors: Factor[] };
+  payload: Record<string, unknown>;
+}
+
+export interface Summary {
+  total: number;
+  bySeverity: Record<string, number>;
+  byStatus: Record<string, number>;
+  byType: Record<string, number>;
+  kev: number;
+  fixAvailable: number;
+}
+
+export interface Asset {
+  id: number;
+  kind: string;
+  key: string;
+  name: string;
+  attributes: Record<string, unknown>;
+  criticality: string;
+  firstSeen: string;
+  lastSeen: string;
+  groups?: { id: number; name: string }[];
+  depth?: number;
+}
+
+export interface Relations {
+  asset: Asset;
+  assets: Asset[];
+  relations: { fromId: number; toId: number; kind: string }[];
+}
