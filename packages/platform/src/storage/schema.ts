@@ -257,6 +257,15 @@ CREATE INDEX alert_dead_letters_tenant ON alert_dead_letters (tenant_id, failed_
 CREATE INDEX findings_target ON findings (tenant_id, target, status, last_seen);
 CREATE INDEX findings_rule ON findings (tenant_id, rule_id);`,
   },
+  {
+    // Each finding insert checked and share-locked its tenant and asset rows; the store writes both ids itself in
+    // the same transaction (assets upserted first), so PostgreSQL drops the two checks from the hottest table.
+    version: 8,
+    sql: {
+      postgres: `ALTER TABLE findings DROP CONSTRAINT IF EXISTS findings_tenant_id_fkey;
+ALTER TABLE findings DROP CONSTRAINT IF EXISTS findings_asset_id_fkey;`,
+    },
+  },
 ];
 
 /** Every migration of the platform, in version order: one schema across modules, one line per module. */

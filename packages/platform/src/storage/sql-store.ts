@@ -148,6 +148,13 @@ function assetUpsert(described: boolean): string {
 RETURNING id, kind, asset_key`;
 }
 
+const ASSET_TOUCH: readonly Col[] = [
+  ['id', 'bigint'],
+  ['name', 'text'],
+  ['attributes', 'jsonb'],
+  ['last_seen', 'text'],
+];
+
 const RELATION_COLS: readonly Col[] = [
   ['tenant_id', 'bigint'],
   ['from_id', 'bigint'],
@@ -337,6 +344,48 @@ export abstract class SqlStore implements Store {
       const chunk = rows.slice(i, i + this.pgBatchRows).map((r) => Object.fromEntries(r.map((v, c) => [`c${c}`, v ?? null])));
       await tx.run(sql, [JSON.stringify(chunk)], true);
     }
+  }
+
+  /**
+   * PostgreSQL: concurrent scans share assets (the same packages in many images), and an upsert locks every
+   * conflicting row until commit, so parallel ingests queued behind each other. Known assets are read without
+   * locks; only new ones are inserted, and known ones are written only when their description changed or their
+   * last_seen is more than an hour behind this scan (asset last_seen is kept to the hour under load).
+   */
+  private async upsertSharedAssets(
+    tx: SqlConn,
+    tenant: TenantId,
+    ordered: NormAsset[],
+    seenAt: string,
+    assetValues: (a: NormAsset, out: SqlValue[]) => void,
+    collect: (rows: Row[]) => void,
+  ): Promise<void> {
+    const known = new Map<string, Row>();
+    for (let i = 0; i < ordered.length; i += 1000) {
+      const chunk = ordered.slice(i, i + 1000);
+      const rows = await tx.all<Row>(
+        `SELECT id, kind, asset_key, name, attributes, last_seen FROM assets WHERE tenant_id = ? AND asset_key IN (${marks(chunk.length)})`,
+        [tenant, ...chunk.map((a) => a.key)],
+      );
+      for (const r of rows) known.set(assetMapKey({ kind: r.kind as string, key: r.asset_key as string }), r);
+    }
+    const missing = ordered.filter((a) => !known.has(assetMapKey(a)));
+    await this.batched<NormAsset, Row>(tx, missing.filter((a) => a.described), 'assets', ASSET_COLS, assetUpsert(true), assetValues, collect);
+    await this.batched<NormAsset, Row>(tx, missing.filter((a) => !a.described), 'assets', ASSET_COLS, assetUpsert(false), assetValues, collect);
+    collect([...known.values()]);
+    const staleBefore = new Date(Date.parse(seenAt) - 3_600_000).toISOString();
+    const updates: SqlValue[][] = [];
+    for (const a of ordered) {
+      const r = known.get(assetMapKey(a));
+      if (!r || (r.last_seen as string) > seenAt) continue;
+      const d = a.described;
+      const changed = d !== undefined && (d.name !== r.name || canonicalJson(JSON.parse(d.attributes)) !== canonicalJson(r.attributes));
+      if (!changed && (r.last_seen as string) >= staleBefore) continue;
+      // The attributes go into the JSON batch as an object so that the jsonb column receives an object.
+      const attributes = (d ? JSON.parse(d.attributes) : r.attributes) as unknown as SqlValue;
+      updates.push([Number(r.id), d?.name ?? (r.name as string), attributes, seenAt]);
+    }
+    await this.updateById(tx, 'assets', ASSET_TOUCH, updates);
   }
 
   private async requireTenant(tx: SqlConn, tenant: TenantId): Promise<void> {
@@ -540,8 +589,12 @@ export abstract class SqlStore implements Store {
         const d = a.described;
         out.push(tenant, a.kind, a.key, d?.name ?? a.key, d?.attributes ?? '{}', d?.criticality ?? 'medium', seenAt, seenAt);
       };
-      await this.batched<NormAsset, Row>(tx, described, 'assets', ASSET_COLS, assetUpsert(true), assetValues, collect);
-      await this.batched<NormAsset, Row>(tx, referenced, 'assets', ASSET_COLS, assetUpsert(false), assetValues, collect);
+      if (this.dialect === 'postgres') {
+        await this.upsertSharedAssets(tx, tenant, ordered, seenAt, assetValues, collect);
+      } else {
+        await this.batched<NormAsset, Row>(tx, described, 'assets', ASSET_COLS, assetUpsert(true), assetValues, collect);
+        await this.batched<NormAsset, Row>(tx, referenced, 'assets', ASSET_COLS, assetUpsert(false), assetValues, collect);
+      }
 
       const edges = new Map<string, { from: number; to: number; kind: string }>();
       for (const r of relations) {
