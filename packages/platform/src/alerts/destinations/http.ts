@@ -3,7 +3,7 @@
 // sorted into retryable (network, timeout, 408/425/429/5xx) and final (other statuses).
 import { ExternalError, InputError } from '@bulwark/core';
 import type { JsonSchema } from '../check.js';
-import type { SendContext } from './types.js';
+import { MASK, type SendContext } from './types.js';
 
 const MAX_REPLY_BYTES = 64 * 1024;
 
@@ -128,4 +128,28 @@ export function maskUrlQuery(url: string): string {
   } catch {
     return '********';
   }
+}
+
+/**
+ * The config half of a chat robot webhook (Slack, DingTalk, WeCom, Feishu): a URL that is itself the credential,
+ * plus a signing secret for the robots that sign (DingTalk 加签, Feishu 签名校验).
+ */
+export function robotWebhookConfig(signed: boolean) {
+  const properties: Record<string, JsonSchema> = { url: httpUrlSchema };
+  if (signed) properties.secret = { type: 'string', minLength: 1, maxLength: 512 };
+  return {
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties,
+    },
+    secretFields: signed ? ['url', 'secret'] : ['url'],
+    check(c: { url: string }): void {
+      checkHttpUrl(c.url, 'alert destination');
+    },
+    mask(c: { url: string; secret?: string }): Record<string, unknown> {
+      return c.secret === undefined ? { url: maskUrlToOrigin(c.url) } : { url: maskUrlToOrigin(c.url), secret: MASK };
+    },
+  };
 }

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { ExternalError } from '@bulwark/core';
 import { markdownEscape, markdownText, truncateBytes } from '../format.js';
-import { checkHttpUrl, hostOf, httpUrlSchema, jsonReply, maskUrlToOrigin, postBody } from '../http.js';
-import { defineDestination, MASK } from '../types.js';
+import { hostOf, jsonReply, postBody, robotWebhookConfig } from '../http.js';
+import { defineDestination } from '../types.js';
 
 export interface DingTalkConfig {
   /** Robot webhook URL with its access_token: https://oapi.dingtalk.com/robot/send?access_token=… */
@@ -30,19 +30,7 @@ const RETRYABLE_CODES = new Set([130101, -1]);
 /** DingTalk group custom robot (自定义机器人), markdown message. */
 export const dingtalk = defineDestination<DingTalkConfig>({
   kind: 'dingtalk',
-  configSchema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['url'],
-    properties: { url: httpUrlSchema, secret: { type: 'string', minLength: 1, maxLength: 512 } },
-  },
-  secretFields: ['url', 'secret'],
-  check(c) {
-    checkHttpUrl(c.url, 'alert destination');
-  },
-  mask(c) {
-    return c.secret === undefined ? { url: maskUrlToOrigin(c.url) } : { url: maskUrlToOrigin(c.url), secret: MASK };
-  },
+  ...robotWebhookConfig(true),
   async send(c, alert, ctx) {
     const url = c.secret === undefined ? c.url : dingtalkSignedUrl(c.url, c.secret, ctx.now.getTime());
     // A markdown message is limited to about 20,000 bytes.

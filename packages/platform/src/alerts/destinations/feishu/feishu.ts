@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { ExternalError } from '@bulwark/core';
 import { plainText, truncateBytes } from '../format.js';
-import { checkHttpUrl, hostOf, httpUrlSchema, jsonReply, maskUrlToOrigin, postBody } from '../http.js';
-import { defineDestination, MASK } from '../types.js';
+import { hostOf, jsonReply, postBody, robotWebhookConfig } from '../http.js';
+import { defineDestination } from '../types.js';
 
 export interface FeishuConfig {
   /** Custom bot webhook URL: https://open.feishu.cn/open-apis/bot/v2/hook/<id> (the id is the credential). */
@@ -22,19 +22,7 @@ const RETRYABLE_CODES = new Set([9499, 11232]);
 /** Feishu / Lark custom bot (自定义机器人), text message. */
 export const feishu = defineDestination<FeishuConfig>({
   kind: 'feishu',
-  configSchema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['url'],
-    properties: { url: httpUrlSchema, secret: { type: 'string', minLength: 1, maxLength: 512 } },
-  },
-  secretFields: ['url', 'secret'],
-  check(c) {
-    checkHttpUrl(c.url, 'alert destination');
-  },
-  mask(c) {
-    return c.secret === undefined ? { url: maskUrlToOrigin(c.url) } : { url: maskUrlToOrigin(c.url), secret: MASK };
-  },
+  ...robotWebhookConfig(true),
   async send(c, alert, ctx) {
     const body: Record<string, unknown> = { msg_type: 'text', content: { text: truncateBytes(plainText(alert), 18_000) } };
     if (c.secret !== undefined) {

@@ -1,5 +1,5 @@
 import { ExternalError } from '@bulwark/core';
-import { checkHttpUrl, hostOf, httpUrlSchema, maskUrlToOrigin, postBody } from '../http.js';
+import { hostOf, postBody, robotWebhookConfig } from '../http.js';
 import { findingLine, footerLines } from '../format.js';
 import { defineDestination } from '../types.js';
 import type { AlertPayload } from '../../types.js';
@@ -40,14 +40,7 @@ export function slackPayload(a: AlertPayload): Record<string, unknown> {
 /** Slack incoming webhook: answers 200 "ok", or 4xx with an error word ("invalid_payload", "no_service"). */
 export const slack = defineDestination<SlackConfig>({
   kind: 'slack',
-  configSchema: { type: 'object', additionalProperties: false, required: ['url'], properties: { url: httpUrlSchema } },
-  secretFields: ['url'],
-  check(c) {
-    checkHttpUrl(c.url, 'alert destination');
-  },
-  mask(c) {
-    return { url: maskUrlToOrigin(c.url) };
-  },
+  ...robotWebhookConfig(false),
   async send(c, alert, ctx) {
     const reply = await postBody(c.url, JSON.stringify(slackPayload(alert)), {}, ctx, 'slack');
     if (reply.body.trim() !== 'ok') {

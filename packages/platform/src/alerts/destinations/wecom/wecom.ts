@@ -1,6 +1,6 @@
 import { ExternalError } from '@bulwark/core';
 import { markdownEscape, markdownText, truncateBytes } from '../format.js';
-import { checkHttpUrl, hostOf, httpUrlSchema, jsonReply, maskUrlToOrigin, postBody } from '../http.js';
+import { hostOf, jsonReply, postBody, robotWebhookConfig } from '../http.js';
 import { defineDestination } from '../types.js';
 
 export interface WeComConfig {
@@ -14,14 +14,7 @@ const RETRYABLE_CODES = new Set([45009, -1]);
 /** WeCom (企业微信) group robot, markdown message (content at most 4096 bytes). */
 export const wecom = defineDestination<WeComConfig>({
   kind: 'wecom',
-  configSchema: { type: 'object', additionalProperties: false, required: ['url'], properties: { url: httpUrlSchema } },
-  secretFields: ['url'],
-  check(c) {
-    checkHttpUrl(c.url, 'alert destination');
-  },
-  mask(c) {
-    return { url: maskUrlToOrigin(c.url) };
-  },
+  ...robotWebhookConfig(false),
   async send(c, alert, ctx) {
     const body = { msgtype: 'markdown', markdown: { content: truncateBytes(markdownText(alert, markdownEscape), 4096) } };
     const reply = jsonReply(await postBody(c.url, JSON.stringify(body), {}, ctx, 'wecom'), 'wecom', c.url);
