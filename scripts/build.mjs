@@ -31,3 +31,9 @@ await build({
   logLevel: 'warning',
 });
 console.log('built packages/cli/dist/bulwark.mjs');
+
+// The web console (packages/web/dist, served by `bulwark server` at /): its own Vite build.
+const { spawnSync } = await import('node:child_process');
+const web = spawnSync('npm', ['run', 'build', '-w', '@bulwark/web'], { cwd: root, stdio: 'inherit' });
+if (web.status !== 0) process.exit(web.status ?? 1);
+console.log('built packages/web/dist');

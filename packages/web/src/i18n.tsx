@@ -13,9 +13,12 @@ void i18n.use(initReactI18next).init({
   fallbackLng: false,
   interpolation: { escapeValue: false },
   returnNull: false,
-  // A missing key must be visible in tests: log it as an error
+  // A missing key must be visible in tests: log it as an error (keys of server data with a defaultValue, such as a
+  // framework id the locales do not know yet, fall back to the raw value quietly)
   saveMissing: true,
-  missingKeyHandler: (_lngs, _ns, key) => console.error(`i18n: missing key "${key}"`),
+  missingKeyHandler: (_lngs, _ns, key, _fallback, _update, options: { defaultValue?: unknown } | undefined) => {
+    if (options?.defaultValue === undefined) console.error(`i18n: missing key "${key}"`);
+  },
 });
 document.documentElement.lang = initial;
 

@@ -39,5 +39,9 @@ export function EmptyState({ description }: { description?: string }) {
 /** A designed placeholder for a feature the API does not provide yet. */
 export function NotAvailable({ title, detail }: { title: string; detail: string }) {
   const { t } = useTranslation();
-  return <Result status="info" title={title} subTitle={<span>{t('state.notAvailable')} <code>{detail}</code></span>} data-testid="not-available" />;
+  return (
+    <div data-testid="not-available">
+      <Result status="info" title={title} subTitle={<span>{t('state.notAvailable')} <code>{detail}</code></span>} />
+    </div>
+  );
 }

@@ -50,7 +50,7 @@ export function TriageModal({ ids, open, onClose }: { ids: number[]; open: boole
       onOk={() => form.submit()}
       confirmLoading={run.isPending}
       okButtonProps={{ 'data-testid': 'triage-submit' } as Record<string, string>}
-      destroyOnHidden
+      forceRender
     >
       <Form<Values> form={form} layout="vertical" initialValues={{ status: 'suppressed' }} onFinish={(v) => run.mutate(v)} name="triage">
         <Form.Item name="status" label={t('triage.status')}>

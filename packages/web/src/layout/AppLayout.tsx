@@ -15,7 +15,7 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, get, type Me } from '../lib/api.js';
+import { api, ApiError, get, mayHaveSession, type Me } from '../lib/api.js';
 import { can } from '../lib/roles.js';
 import { MeContext } from '../auth.js';
 import { setLang } from '../i18n.js';
@@ -46,7 +46,8 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const me = useQuery({ queryKey: ['me'], queryFn: () => get<Me>('/api/v1/auth/me'), retry: false, staleTime: 60_000 });
+  const session = mayHaveSession();
+  const me = useQuery({ queryKey: ['me'], queryFn: () => get<Me>('/api/v1/auth/me'), retry: false, staleTime: 60_000, enabled: session });
   const logout = useMutation({
     mutationFn: () => api('POST', '/api/v1/auth/logout'),
     onSettled: () => {
@@ -55,17 +56,17 @@ export function AppLayout() {
     },
   });
 
+  if (!session || (me.error instanceof ApiError && me.error.status === 401)) {
+    const returnTo = location.pathname + location.search;
+    return <Navigate to={`/login${returnTo === '/' ? '' : `?returnTo=${encodeURIComponent(returnTo)}`}`} replace />;
+  }
   if (me.isPending) return <Loading />;
   if (me.error) {
-    if (me.error instanceof ApiError && me.error.status === 401) {
-      const returnTo = location.pathname + location.search;
-      return <Navigate to={`/login?returnTo=${encodeURIComponent(returnTo)}`} replace />;
-    }
     return <ErrorState error={me.error} onRetry={() => void me.refetch()} />;
   }
   const role = me.data.role;
   const section = '/' + (location.pathname.split('/')[1] ?? '');
-  const selected = section === '/images' ? '/vulnerabilities' : section;
+  const selected = section === '/images' ? '/assets' : section;
   const items = [
     { key: '/', icon: <DashboardOutlined />, label: <Link to="/">{t('nav.overview')}</Link> },
     { key: '/assets', icon: <ClusterOutlined />, label: <Link to="/assets">{t('nav.assets')}</Link> },
@@ -79,6 +80,9 @@ export function AppLayout() {
   const who = me.data.user?.email ?? me.data.actor;
   return (
     <MeContext.Provider value={me.data}>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
       <Layout style={{ minHeight: '100vh' }}>
         <Sider breakpoint="lg" collapsedWidth={56} theme="dark" width={208}>
           <div style={{ color: '#fff', fontWeight: 600, fontSize: 18, padding: '14px 20px', whiteSpace: 'nowrap', overflow: 'hidden' }}>

@@ -16,6 +16,11 @@ function csrfToken(): string | undefined {
   return m ? decodeURIComponent(m[1]) : undefined;
 }
 
+/** Whether a console session may exist (its readable CSRF cookie is set): without one, go straight to login. */
+export function mayHaveSession(): boolean {
+  return csrfToken() !== undefined;
+}
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';

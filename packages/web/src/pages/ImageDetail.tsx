@@ -119,7 +119,7 @@ export default function ImageDetail() {
               label: t('image.tab.layers'),
               children: (
                 <>
-                  <Typography.Paragraph>{t('image.layerCount', { count: attrs.layers ?? 0 })}</Typography.Paragraph>
+                  {typeof attrs.layers === 'number' ? <Typography.Paragraph>{t('image.layerCount', { count: attrs.layers })}</Typography.Paragraph> : null}
                   <NotAvailable title={t('image.layersUnavailable')} detail={`GET /api/v1/assets/${a.id}/layers`} />
                 </>
               ),

@@ -28,8 +28,8 @@ export default function Login() {
   const oidcError = sp.get('error');
   const login = useMutation({
     mutationFn: (v: LoginForm) => api('POST', '/api/v1/auth/login', { ...(v.tenant ? { tenant: v.tenant } : {}), email: v.email, password: v.password }),
-    onSuccess: async () => {
-      await qc.invalidateQueries();
+    onSuccess: () => {
+      qc.clear();
       navigate(returnTo, { replace: true });
     },
   });

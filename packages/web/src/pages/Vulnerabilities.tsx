@@ -95,7 +95,7 @@ export default function Vulnerabilities() {
         </Space>
       ),
     },
-    { title: t('finding.title'), dataIndex: 'title', key: 'title', ellipsis: true },
+    { title: t('finding.title'), dataIndex: 'title', key: 'title', ellipsis: true, width: 280 },
     {
       title: t('finding.package'),
       key: 'package',
@@ -159,7 +159,7 @@ export default function Vulnerabilities() {
       loading={list.isFetching}
       pagination={false}
       onChange={onTable}
-      scroll={{ x: 1300 }}
+      scroll={{ x: 1600 }}
       locale={{ emptyText: <EmptyState description={t('vulns.empty')} /> }}
       rowSelection={withSelection && canTriage ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as number[]), preserveSelectedRowKeys: true } : undefined}
       data-testid="findings-table"

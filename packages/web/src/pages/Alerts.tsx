@@ -1,0 +1,247 @@
+import { useMemo } from 'react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, Col, Popconfirm, Row, Select, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { api, get, type Page } from '../lib/api.js';
+import { firstPage, nextPage, parseSimple, prevPage, simpleToSearch } from '../lib/filters.js';
+import { formatDate, formatNumber } from '../lib/format.js';
+import { useLang } from '../lib/useLang.js';
+import { useUrlState } from '../lib/useUrlState.js';
+import { useCan } from '../auth.js';
+import { EmptyState, ErrorState, NotAvailable } from '../components/States.js';
+import { CursorPager, PageTitle, SeverityTag } from '../components/common.js';
+
+export interface Delivery {
+  id: number;
+  ruleId: number;
+  destinationId: number;
+  groupKey: string;
+  payload: { title: string; severity: string; total: number; counts: Record<string, number>; rule: { id: number; name: string }; scan?: { target: string } };
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+interface Silence {
+  id: number;
+  reason: string;
+  expiresAt: string;
+  createdBy?: string;
+  createdAt: string;
+  match: Record<string, unknown>;
+}
+
+const DELIVERY_STATUSES = ['pending', 'failed', 'sent', 'dead'] as const;
+const STATUS_COLOR: Record<string, string> = { pending: 'blue', failed: 'orange', sent: 'green', dead: 'red' };
+const KEYS = ['status', 'ruleId', 'tab'] as const;
+const parse = (sp: URLSearchParams) => parseSimple(sp, KEYS, 50);
+const serialize = (v: ReturnType<typeof parse>) => simpleToSearch(v, 50);
+
+function DeliveryStatus({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <Tag color={STATUS_COLOR[status]}>{t(`alerts.status.${status}`, { defaultValue: status })}</Tag>;
+}
+
+export default function Alerts() {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const [f, setF] = useUrlState(parse, serialize);
+  const tab = f.values.tab ?? 'timeline';
+  const [, setSp] = useSearchParams();
+  const rules = useQuery({ queryKey: ['alert-rules'], queryFn: () => get<{ items: { id: number; name: string }[] }>('/api/v1/alert-rules') });
+  const q = new URLSearchParams({ limit: String(f.limit) });
+  if (f.values.status) q.set('status', f.values.status);
+  if (f.values.ruleId) q.set('ruleId', f.values.ruleId);
+  if (f.cursor) q.set('cursor', f.cursor);
+  const list = useQuery({ queryKey: ['alerts', q.toString()], queryFn: () => get<Page<Delivery>>('/api/v1/alerts', q), placeholderData: keepPreviousData, enabled: tab === 'timeline' });
+  const ruleName = useMemo(() => new Map((rules.data?.items ?? []).map((r) => [r.id, r.name])), [rules.data]);
+  const set = (k: string, v: string | undefined) => setF(firstPage({ ...f, values: { ...f.values, [k]: v ?? '' } }));
+  const items = list.data?.items ?? [];
+  return (
+    <>
+      <PageTitle title={t('alerts.title')} subtitle={t('alerts.subtitle')} />
+      <Tabs
+        activeKey={tab}
+        onChange={(k) => setSp(k === 'timeline' ? {} : { tab: k })}
+        items={[
+          {
+            key: 'timeline',
+            label: t('alerts.tab.timeline'),
+            children: (
+              <>
+                <Card size="small" style={{ marginBottom: 12 }}>
+                  <Space wrap>
+                    <Select
+                      style={{ width: 180 }}
+                      aria-label={t('alerts.statusFilter')}
+                      value={f.values.status ?? ''}
+                      onChange={(v) => set('status', v)}
+                      options={[{ value: '', label: t('alerts.allStatuses') }, ...DELIVERY_STATUSES.map((s) => ({ value: s, label: t(`alerts.status.${s}`) }))]}
+                    />
+                    <Select
+                      style={{ width: 220 }}
+                      aria-label={t('alerts.ruleFilter')}
+                      value={f.values.ruleId ?? ''}
+                      onChange={(v) => set('ruleId', v)}
+                      options={[{ value: '', label: t('alerts.allRules') }, ...(rules.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))]}
+                    />
+                  </Space>
+                </Card>
+                {list.error ? (
+                  <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+                ) : (
+                  <Row gutter={12}>
+                    <Col xs={24} xl={8}>
+                      <Card size="small" title={t('alerts.timeline')}>
+                        {items.length === 0 && !list.isPending ? (
+                          <EmptyState description={t('alerts.empty')} />
+                        ) : (
+                          <Timeline
+                            items={items.map((d) => ({
+                              color: STATUS_COLOR[d.status] ?? 'gray',
+                              children: (
+                                <>
+                                  <Typography.Text strong>{d.payload.title}</Typography.Text>
+                                  <br />
+                                  <Typography.Text type="secondary">{formatDate(d.createdAt, lang)}</Typography.Text>
+                                </>
+                              ),
+                            }))}
+                          />
+                        )}
+                      </Card>
+                    </Col>
+                    <Col xs={24} xl={16}>
+                      <Table<Delivery>
+                        size="small"
+                        rowKey="id"
+                        loading={list.isFetching}
+                        dataSource={items}
+                        pagination={false}
+                        scroll={{ x: 1150 }}
+                        locale={{ emptyText: <EmptyState description={t('alerts.empty')} /> }}
+                        expandable={{ expandedRowRender: (d) => <Typography.Text type="danger">{d.lastError ?? '—'}</Typography.Text>, rowExpandable: (d) => !!d.lastError }}
+                        columns={[
+                          { title: t('alerts.created'), dataIndex: 'createdAt', width: 160, render: (v: string) => formatDate(v, lang) },
+                          { title: t('finding.severity'), key: 'sev', width: 100, render: (_: unknown, d) => <SeverityTag severity={d.payload.severity} /> },
+                          { title: t('alerts.alert'), key: 'title', ellipsis: true, width: 300, render: (_: unknown, d) => d.payload.title },
+                          { title: t('alerts.rule'), key: 'rule', width: 140, render: (_: unknown, d) => ruleName.get(d.ruleId) ?? d.payload.rule?.name ?? d.ruleId },
+                          { title: t('alerts.findings'), key: 'n', width: 80, render: (_: unknown, d) => formatNumber(d.payload.total, lang) },
+                          { title: t('finding.status'), dataIndex: 'status', width: 100, render: (v: string) => <DeliveryStatus status={v} /> },
+                          { title: t('alerts.attempts'), dataIndex: 'attempts', width: 80, render: (v: number) => formatNumber(v, lang) },
+                          { title: t('alerts.assignee'), key: 'assignee', width: 100, render: () => <Typography.Text type="secondary">—</Typography.Text> },
+                        ]}
+                      />
+                      <CursorPager
+                        state={f}
+                        nextCursor={list.data?.nextCursor}
+                        onChange={(limit) => setF(firstPage({ ...f, limit }))}
+                        onNext={() => list.data?.nextCursor && setF(nextPage(f, list.data.nextCursor))}
+                        onPrev={() => setF(prevPage(f))}
+                        onFirst={() => setF(firstPage(f))}
+                      />
+                      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+                        {t('alerts.assignmentNote')} <code>PATCH /api/v1/alerts/:id {'{ assignee, state }'}</code>
+                      </Typography.Paragraph>
+                    </Col>
+                  </Row>
+                )}
+              </>
+            ),
+          },
+          { key: 'dead', label: t('alerts.tab.dead'), children: <DeadLetters /> },
+          { key: 'silences', label: t('alerts.tab.silences'), children: <Silences /> },
+          { key: 'assignment', label: t('alerts.tab.assignment'), children: <NotAvailable title={t('alerts.assignmentUnavailable')} detail="PATCH /api/v1/alerts/:id { assignee, state: open|acknowledged|resolved }" /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function DeadLetters() {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const canRetry = useCan('deadLetter.retry');
+  const list = useQuery({ queryKey: ['dead-letters'], queryFn: () => get<Page<{ id: number; deliveryId?: number; reason?: string; lastError?: string; createdAt: string; retriedAt?: string | null }>>('/api/v1/alert-dead-letters', new URLSearchParams({ limit: '100' })) });
+  const retry = useMutation({
+    mutationFn: (id: number) => api('POST', `/api/v1/alert-dead-letters/${id}/retry`),
+    onSuccess: async () => {
+      message.success(t('alerts.retried'));
+      await qc.invalidateQueries({ queryKey: ['dead-letters'] });
+    },
+    onError: (e) => message.error(e.message),
+  });
+  if (list.error) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  return (
+    <Table
+      size="small"
+      rowKey="id"
+      loading={list.isPending}
+      dataSource={list.data?.items ?? []}
+      pagination={false}
+      locale={{ emptyText: <EmptyState description={t('alerts.noDead')} /> }}
+      columns={[
+        { title: 'ID', dataIndex: 'id', width: 80 },
+        { title: t('alerts.created'), dataIndex: 'createdAt', render: (v: string) => formatDate(v, lang) },
+        { title: t('alerts.error'), key: 'e', render: (_: unknown, r) => r.lastError ?? r.reason ?? '—' },
+        ...(canRetry
+          ? [{ title: t('common.actions'), key: 'a', render: (_: unknown, r: { id: number; retriedAt?: string | null }) => <Button size="small" disabled={!!r.retriedAt} onClick={() => retry.mutate(r.id)}>{t('action.retry')}</Button> }]
+          : []),
+      ]}
+    />
+  );
+}
+
+function Silences() {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const canDelete = useCan('silence.delete');
+  const list = useQuery({ queryKey: ['silences'], queryFn: () => get<{ items: Silence[] }>('/api/v1/alert-silences') });
+  const del = useMutation({
+    mutationFn: (id: number) => api('DELETE', `/api/v1/alert-silences/${id}`),
+    onSuccess: async () => {
+      message.success(t('common.deleted'));
+      await qc.invalidateQueries({ queryKey: ['silences'] });
+    },
+    onError: (e) => message.error(e.message),
+  });
+  if (list.error) return <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  return (
+    <Table<Silence>
+      size="small"
+      rowKey="id"
+      loading={list.isPending}
+      dataSource={list.data?.items ?? []}
+      pagination={false}
+      locale={{ emptyText: <EmptyState description={t('alerts.noSilences')} /> }}
+      columns={[
+        { title: t('triage.reason'), dataIndex: 'reason' },
+        { title: t('alerts.match'), dataIndex: 'match', render: (v: unknown) => <code>{JSON.stringify(v)}</code> },
+        { title: t('triage.expiresAt'), dataIndex: 'expiresAt', render: (v: string) => formatDate(v, lang) },
+        ...(canDelete
+          ? [
+              {
+                title: t('common.actions'),
+                key: 'a',
+                render: (_: unknown, r: Silence) => (
+                  <Popconfirm title={t('common.confirmDelete')} onConfirm={() => del.mutate(r.id)} okText={t('common.yes')} cancelText={t('common.no')}>
+                    <Button size="small" danger>
+                      {t('action.delete')}
+                    </Button>
+                  </Popconfirm>
+                ),
+              },
+            ]
+          : []),
+      ]}
+    />
+  );
+}
