@@ -12,6 +12,7 @@ import { ensureTrivy } from '../peers/trivy.js';
 import { measure, measureMedian, type Measurement } from './measure.js';
 import { benchConfig } from './config.js';
 import { benchPlatform } from './platform.js';
+import { benchConsole } from './console.js';
 
 const runs = Number(process.env.BULWARK_BENCH_RUNS ?? 3);
 const bulwark = join(REPO_ROOT, 'bin/bulwark');
@@ -108,7 +109,7 @@ async function mainBench(): Promise<void> {
     if (!existsSync(join(REPO_ROOT, 'packages/cli/dist/bulwark.mjs'))) execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
     const trivy = ensureTrivy();
     process.stdout.write(`# Bulwark scan benchmark (${new Date().toISOString()}, node ${process.version})\n`);
-    // BULWARK_BENCH_ONLY=image|config|platform runs one part
+    // BULWARK_BENCH_ONLY=image|config|platform|console runs one part
     const only = process.env.BULWARK_BENCH_ONLY;
     if (!only || only === 'image') {
       const db = await ensureDb(work);
@@ -116,6 +117,7 @@ async function mainBench(): Promise<void> {
     }
     if (!only || only === 'config') benchConfig(trivy, runs);
     if (!only || only === 'platform') await benchPlatform();
+    if (!only || only === 'console') await benchConsole();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

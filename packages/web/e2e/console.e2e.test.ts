@@ -1,13 +1,14 @@
 // End-to-end: a real `bulwark server` (serving packages/web/dist with --console) seeded by real scans, driven by
 // playwright-core on Debian's Chromium. Takes screenshots of every page in en and zh-CN into docs/screenshots/.
 // Needs: npm run build (CLI bundle) and npm run build -w @bulwark/web; /usr/bin/chromium; the vulnerability database
-// (imported from /work/shared/vulndb into a temporary file when the default one is missing).
+// (imported from ../shared/vulndb into a temporary file when the default one is missing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedDir } from '@bulwark/core/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -15,8 +16,8 @@ const webDir = join(root, 'packages/web');
 const bin = join(root, 'bin/bulwark');
 const shots = join(root, 'docs/screenshots');
 const CHROMIUM = process.env.BULWARK_CHROMIUM ?? '/usr/bin/chromium';
-const LAB_IMAGE = '/work/shared/lab/images/lab-app.tar.gz';
-const VULNDB = '/work/shared/vulndb';
+const LAB_IMAGE = join(sharedDir(), 'lab/images/lab-app.tar.gz');
+const VULNDB = join(sharedDir(), 'vulndb');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 function run(args: string[], env: NodeJS.ProcessEnv): string {

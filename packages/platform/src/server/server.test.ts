@@ -342,6 +342,8 @@ describe('console files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-console-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Bulwark</title>');
     writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    (await import('node:fs')).mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'assets', 'index-Abc123.js'), 'console.log(2)');
     const store = await SqliteStore.open(':memory:');
     const app = await buildServer({ store, consoleDir: dir });
     try {
@@ -354,6 +356,9 @@ describe('console files', () => {
       assert.equal(js.statusCode, 200);
       assert.match(String(js.headers['content-type']), /javascript/);
       assert.equal((await app.inject({ method: 'GET', url: '/missing.js' })).statusCode, 404);
+      const hashed = await app.inject({ method: 'GET', url: '/assets/index-Abc123.js' });
+      assert.equal(hashed.headers['cache-control'], 'public, max-age=31536000, immutable', 'content-hashed assets are cached for good');
+      assert.equal((await app.inject({ method: 'GET', url: '/' })).headers['cache-control'], 'no-cache', 'index.html revalidates');
       const api = await app.inject({ method: 'GET', url: '/api/v1/nope' });
       assert.equal(api.statusCode, 404);
       assert.match(api.json().message, /no route GET \/api\/v1\/nope/);

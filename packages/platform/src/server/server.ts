@@ -118,7 +118,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // The console (a single-page app) is served from `consoleDir`: its files, and index.html for any other GET
   // outside /api so that deep links work; API paths keep their JSON 404.
   if (opts.consoleDir) {
-    await app.register(fastifyStatic, { root: resolve(opts.consoleDir), wildcard: false, index: ['index.html'], cacheControl: false });
+    await app.register(fastifyStatic, {
+      root: resolve(opts.consoleDir),
+      wildcard: false,
+      index: ['index.html'],
+      cacheControl: false,
+      // Vite names built assets by content hash: cache them for good; index.html always revalidates.
+      setHeaders(res, path) {
+        res.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
