@@ -188,6 +188,11 @@ for (const backend of backends()) {
       assert.equal(v.json().ok, true, v.body);
     });
 
+    it('says OIDC is off when no provider is configured', async () => {
+      const r = await app.inject({ method: 'GET', url: '/api/v1/auth/providers' });
+      assert.deepEqual(r.json(), { password: true, oidc: false });
+    });
+
     it('rate-limits logins per client address', async () => {
       const limited = await buildServer({ store: db.store, identity: { passwordCost: FAST, loginPerMinute: 3 } });
       try {
@@ -286,6 +291,12 @@ describe('OIDC login against a real OpenID provider (oidc-provider)', () => {
     }
     throw new Error(`too many redirects: ${trail.join(' → ')}`);
   }
+
+  it('tells the login page which providers exist, without credentials', async () => {
+    const r = await fetch(`${bulwark.url}/api/v1/auth/providers`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(await r.json(), { password: true, oidc: true });
+  });
 
   it('links an existing user by verified e-mail and starts a session', async () => {
     const { final, jar, trail } = await browserLogin('grace');

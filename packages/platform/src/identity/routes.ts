@@ -131,6 +131,18 @@ export function createIdentityModule(opts: IdentityModuleOptions): ApiModule {
         return { tenant: tenant && { id: tenant.id, slug: tenant.slug, name: tenant.name }, role: p.role, actor: p.actor, via: p.via, user, assetGroups: p.assetGroups ?? null, oidc: opts.oidc !== undefined };
       });
 
+      app.get(
+        '/api/v1/auth/providers',
+        {
+          schema: {
+            summary: 'How users may log in here (public: the login page asks before anyone is signed in)',
+            tags: ['auth'],
+            response: { 200: { type: 'object', additionalProperties: false, required: ['password', 'oidc'], properties: { password: { type: 'boolean' }, oidc: { type: 'boolean' } } } },
+          },
+        },
+        async () => ({ password: true, oidc: opts.oidc !== undefined }),
+      );
+
       app.get<{ Querystring: { tenant?: string; returnTo?: string } }>(
         '/api/v1/auth/oidc/login',
         { schema: { summary: 'Start an OpenID Connect login (redirects to the provider)', tags: ['auth'], querystring: oidcLoginQuery, response: { 400: errorSchema, 404: errorSchema } } },

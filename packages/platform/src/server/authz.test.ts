@@ -14,7 +14,7 @@ import { buildServer } from './server.js';
 const GOLDEN = new URL('./authz.golden.json', import.meta.url);
 const MISSING_ID = '987654321';
 /** Routes any caller may reach without credentials (login and its redirects, health, metrics). */
-const PUBLIC = new Set(['POST /api/v1/auth/login', 'GET /api/v1/auth/oidc/login', 'GET /api/v1/auth/oidc/callback']);
+const PUBLIC = new Set(['GET /api/v1/auth/providers', 'POST /api/v1/auth/login', 'GET /api/v1/auth/oidc/login', 'GET /api/v1/auth/oidc/callback']);
 
 /** Non-GET routes an auditor may call: ending their own session, and rendering a report of what they may read. */
 const AUDITOR_WRITES = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/reports']);

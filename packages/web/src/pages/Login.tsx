@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Divider, Form, Input, Space, Typography } from 'antd';
 import { LockOutlined, MailOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -26,6 +26,8 @@ export default function Login() {
   const returnTo = safeReturn(sp.get('returnTo'));
   const [tenant, setTenant] = useState('');
   const oidcError = sp.get('error');
+  // The single sign-on button only when the server has an OIDC provider.
+  const providers = useQuery({ queryKey: ['auth-providers'], queryFn: () => api<{ password: boolean; oidc: boolean }>('GET', '/api/v1/auth/providers'), staleTime: Infinity });
   const login = useMutation({
     mutationFn: (v: LoginForm) => api('POST', '/api/v1/auth/login', { ...(v.tenant ? { tenant: v.tenant } : {}), email: v.email, password: v.password }),
     onSuccess: () => {
@@ -61,13 +63,17 @@ export default function Login() {
             {t('login.submit')}
           </Button>
         </Form>
-        <Divider plain>{t('login.or')}</Divider>
-        <Button block href={oidcHref} data-testid="login-oidc">
-          {t('login.oidc')}
-        </Button>
-        <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
-          {t('login.oidcHint')}
-        </Typography.Paragraph>
+        {providers.data?.oidc ? (
+          <>
+            <Divider plain>{t('login.or')}</Divider>
+            <Button block href={oidcHref} data-testid="login-oidc">
+              {t('login.oidc')}
+            </Button>
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
+              {t('login.oidcHint')}
+            </Typography.Paragraph>
+          </>
+        ) : null}
       </Card>
     </main>
   );
