@@ -216,7 +216,13 @@ test('web console against a real, seeded bulwark server', { timeout: 600_000 }, 
     await page.waitForURL(new RegExp(`/images/${image.id}`));
     await settle(page);
     await page.getByRole('tab', { name: 'Layers' }).click();
-    await page.locator('.ant-tabs-tabpane-active [data-testid=not-available]').waitFor();
+    // The lab image's layers with their commands, sizes and packages, as `scan image --upload` described them.
+    const rows = page.locator('.ant-tabs-tabpane-active [data-testid=layers-table] tbody tr[data-row-key]');
+    await rows.first().waitFor();
+    assert.ok((await rows.count()) >= 2, 'the multi-layer lab image shows its layers');
+    const text = await page.locator('.ant-tabs-tabpane-active [data-testid=layers-table]').innerText();
+    assert.match(text, /(RUN|COPY|ADD|CMD|ENV|WORKDIR)/, 'layer commands are shown');
+    assert.match(text, /\d+(\.\d+)? (B|KB|MB|GB|KiB|MiB|GiB)/, 'layer sizes are shown');
     await page.getByRole('tab', { name: /Packages/ }).click();
     await page.locator('.ant-tabs-tabpane-active tbody tr[data-row-key]').first().waitFor();
   });

@@ -192,8 +192,8 @@ export function k8sUpload(objects: readonly cluster.KubeObject[], findings: read
     const pods = o.kind === 'Pod' ? [id] : (runs.get(id) ?? []);
     for (const node of new Set(pods.map((p) => nodeOfPod.get(p)).filter((n): n is string => n !== undefined))) relations.push({ from: ref, to: nodeRef(node), kind: 'scheduled-on' });
     for (const image of new Set(containersOf(podTemplate(o)!.spec).map((x) => str(x.image)).filter((i): i is string => i !== undefined))) {
+      // Referenced, not described: the image scan's description (layers, OS, digest) must survive a cluster scan.
       const imageRef: AssetRef = { kind: 'image', key: normalizeImageRef(image) };
-      add({ ...imageRef, name: image });
       relations.push({ from: imageRef, to: ref, kind: 'used-by' });
     }
   }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
-import type { CvssScore, ScanReport, VulnerabilityFinding } from '@bulwark/core';
+import type { CvssScore, LayerRef, ScanReport, VulnerabilityFinding } from '@bulwark/core';
 import type { AssetInput, AssetRef, FindingInput, RelationInput } from '@bulwark/platform';
 import { clip, normalizeImageRef, repositoryOf, uniqueLocators, type RepositoryInfo } from './keys.js';
 import type { ScanTiming, UploadBody } from './types.js';
@@ -43,7 +43,7 @@ function rootAsset(report: ScanReport, opts: VulnUploadOptions): { asset: AssetI
         ...(img?.os ? { os: img.os } : {}),
         ...(img?.architecture ? { architecture: img.architecture } : {}),
         ...(img?.created ? { created: img.created } : {}),
-        ...(img ? { layers: img.layers.length } : {}),
+        ...(img ? { layerCount: img.layers.length, layers: layerAttributes(img.layers, report.packages) } : {}),
       };
       return { asset: { kind: 'image', key, name: ref ?? t.name, attributes }, target: `image:${key}` };
     }
@@ -62,6 +62,40 @@ function rootAsset(report: ScanReport, opts: VulnUploadOptions): { asset: AssetI
       return { asset: { kind: s.kind, key: s.key, name: s.name, attributes: { ...common, sbom: basename(t.name) } }, target: `sbom:${s.kind}:${s.key}` };
     }
   }
+}
+
+/** Bytes of package ids kept per image in its layer list (asset attributes are capped at 64 KiB). */
+const LAYER_PACKAGES_BUDGET = 40 * 1024;
+
+/**
+ * The image's layers for the console: position, digest, the command that made it, size, and the packages it
+ * installed (package URLs; dropped beyond a budget, with the count kept).
+ */
+function layerAttributes(layers: readonly (LayerRef & { size?: number })[], packages: ScanReport['packages']): Record<string, unknown>[] {
+  const byLayer = new Map<number, Set<string>>();
+  for (const p of packages) {
+    for (const loc of p.locations) {
+      if (loc.layer === undefined || !p.purl) continue;
+      const set = byLayer.get(loc.layer.index) ?? new Set<string>();
+      set.add(p.purl);
+      byLayer.set(loc.layer.index, set);
+    }
+  }
+  let budget = LAYER_PACKAGES_BUDGET;
+  return layers.map((l) => {
+    const purls = [...(byLayer.get(l.index) ?? [])].sort();
+    const size = purls.reduce((n, x) => n + x.length + 3, 0);
+    const keep = size <= budget;
+    if (keep) budget -= size;
+    return {
+      index: l.index,
+      digest: l.digest,
+      ...(l.createdBy ? { createdBy: l.createdBy.slice(0, 2000) } : {}),
+      ...(l.size !== undefined ? { size: l.size } : {}),
+      packageCount: purls.length,
+      ...(keep ? { packages: purls } : {}),
+    };
+  });
 }
 
 /** The CVSS the severity came from ("cvss:3.1:nvd"), else the newest v3, then v4, then v2. */

@@ -6,7 +6,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { get, type Asset, type Finding, type Page, type Relations } from '../lib/api.js';
 import { cyclonedx, spdx, type SbomPackage } from '../lib/sbom.js';
-import { formatDate, formatNumber } from '../lib/format.js';
+import { formatBytes, formatDate, formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { EmptyState, ErrorState, NotAvailable, SkeletonBlock } from '../components/States.js';
 import { PageTitle, SeverityTag, StatusTag } from '../components/common.js';
@@ -26,6 +26,22 @@ function download(name: string, doc: unknown): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** One entry of an image asset's `layers` attribute, as `scan image --upload` describes it. */
+interface ImageLayer {
+  index: number;
+  digest: string;
+  createdBy?: string;
+  size?: number;
+  packageCount: number;
+  packages?: string[];
+}
+
+/** "pkg:deb/debian/openssl@3.0.11?arch=amd64" → "openssl 3.0.11". */
+function purlLabel(purl: string): string {
+  const m = /^pkg:[^/]+\/(?:.*\/)?([^@/?#]+)@([^?#]+)/.exec(purl);
+  return m ? `${decodeURIComponent(m[1])} ${decodeURIComponent(m[2])}` : purl;
 }
 
 export default function ImageDetail() {
@@ -53,7 +69,10 @@ export default function ImageDetail() {
   if (asset.error) return <ErrorState error={asset.error} onRetry={() => void asset.refetch()} />;
   if (!asset.data) return <SkeletonBlock />;
   const a = asset.data;
-  const attrs = a.attributes as { imageId?: string; layers?: number; distro?: string; os?: string; architecture?: string; created?: string };
+  const attrs = a.attributes as { imageId?: string; layers?: ImageLayer[] | number; layerCount?: number; distro?: string; os?: string; architecture?: string; created?: string };
+  // Older uploads kept only the number of layers.
+  const layers = Array.isArray(attrs.layers) ? attrs.layers : [];
+  const { layers: _layerList, ...overviewAttributes } = a.attributes as Record<string, unknown>;
   const sbomPkgs: SbomPackage[] = pkgs.map((p) => {
     const at = p.attributes as { name?: string; version?: string; type?: string };
     return { name: at.name ?? p.name, version: at.version ?? '', purl: p.key, type: at.type };
@@ -110,7 +129,7 @@ export default function ImageDetail() {
                 <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
                   <Descriptions.Item label={t('assets.key')}>{a.key}</Descriptions.Item>
                   <Descriptions.Item label={t('finding.lastSeen')}>{formatDate(a.lastSeen, lang)}</Descriptions.Item>
-                  {AttributeList({ attributes: a.attributes })}
+                  {AttributeList({ attributes: overviewAttributes })}
                 </Descriptions>
               ),
             },
@@ -118,10 +137,41 @@ export default function ImageDetail() {
               key: 'layers',
               label: t('image.tab.layers'),
               children: (
-                <>
-                  {typeof attrs.layers === 'number' ? <Typography.Paragraph>{t('image.layerCount', { count: attrs.layers })}</Typography.Paragraph> : null}
-                  <NotAvailable title={t('image.layersUnavailable')} detail={`GET /api/v1/assets/${a.id}/layers`} />
-                </>
+                layers.length === 0 ? (
+                  <NotAvailable title={t('image.layersUnavailable')} detail={t('image.layersRescan')} />
+                ) : (
+                  <Table<ImageLayer>
+                    size="small"
+                    rowKey="index"
+                    dataSource={layers}
+                    pagination={false}
+                    data-testid="layers-table"
+                    expandable={{
+                      rowExpandable: (l) => (l.packages?.length ?? 0) > 0,
+                      expandedRowRender: (l) => (
+                        <Typography.Paragraph style={{ margin: 0 }}>
+                          {(l.packages ?? []).map((purl) => (
+                            <Tag key={purl} style={{ marginBottom: 4 }}>
+                              {purlLabel(purl)}
+                            </Tag>
+                          ))}
+                        </Typography.Paragraph>
+                      ),
+                    }}
+                    columns={[
+                      { title: '#', dataIndex: 'index', width: 50 },
+                      {
+                        title: t('image.layer.command'),
+                        dataIndex: 'createdBy',
+                        ellipsis: true,
+                        render: (v: string | undefined) => (v ? <Typography.Text code title={v}>{v}</Typography.Text> : <Typography.Text type="secondary">{t('image.layer.noCommand')}</Typography.Text>),
+                      },
+                      { title: t('image.layer.size'), dataIndex: 'size', width: 110, align: 'right', render: (v: number | undefined) => formatBytes(v, lang) },
+                      { title: t('image.layer.packages'), dataIndex: 'packageCount', width: 110, align: 'right', render: (v: number | undefined) => formatNumber(v ?? 0, lang) },
+                      { title: t('image.layer.digest'), dataIndex: 'digest', width: 180, ellipsis: true, render: (v: string) => <Typography.Text type="secondary" title={v}>{v.replace(/^sha256:/, '').slice(0, 12)}</Typography.Text> },
+                    ]}
+                  />
+                )
               ),
             },
             {
