@@ -48,6 +48,7 @@ export const AUTHZ_FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/v1/findings': {},
   'GET /api/v1/findings/summary': {},
+  'GET /api/v1/findings/trends': {},
   'GET /api/v1/findings/{id}': { id: (s) => s.finding },
   'PATCH /api/v1/findings/{id}/status': { id: (s) => s.finding, body: { status: 'suppressed', reason: 'matrix test', expiresAt: '2099-01-01T00:00:00Z' } },
 

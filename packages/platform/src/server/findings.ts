@@ -2,7 +2,7 @@ import type { Severity } from '@bulwark/core';
 import type { FindingFilter, FindingInput, FindingSortKey, FindingStatus, FindingType, ManualStatus, ScanInput } from '../storage/types.js';
 import { CAN_INGEST, CAN_TRIAGE, READ_ROLES } from './auth.js';
 import { principal, type ApiModule } from './context.js';
-import { bearer, errorResponses, errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, summaryQuerySchema, type SORT_KEYS } from './schemas.js';
+import { bearer, errorResponses, errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, summaryQuerySchema, trendsQuerySchema, type SORT_KEYS } from './schemas.js';
 
 function csv<T extends string>(v: string | undefined): T[] | undefined {
   return v === undefined ? undefined : ([...new Set(v.split(','))] as T[]);
@@ -100,6 +100,25 @@ export const findingsModule: ApiModule = {
       async (req) => {
         const p = principal(req);
         return store.summarizeFindings(p.tenant, filterOf(req.query, p.assetGroups));
+      },
+    );
+
+    app.get<{ Querystring: FilterQuery & { days?: string } }>(
+      '/api/v1/findings/trends',
+      {
+        onRequest: ctx.requireRole(READ_ROLES),
+        schema: {
+          summary: 'Per day of the last `days` (default 30): findings first seen, fixed, and unresolved at the day\'s end (same filters as the list)',
+          tags: ['findings'],
+          security: bearer,
+          querystring: trendsQuerySchema,
+          response: errorResponses,
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const { days, ...q } = req.query;
+        return { points: await store.findingTrends(p.tenant, days === undefined ? 30 : Number(days), new Date(), filterOf(q, p.assetGroups)) };
       },
     );
 

@@ -125,6 +125,12 @@ export const summaryQuerySchema = {
   properties: Object.fromEntries(Object.entries(listQuerySchema.properties).filter(([k]) => !['sort', 'dir', 'limit', 'cursor'].includes(k))),
 } as const;
 
+export const trendsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...summaryQuerySchema.properties, days: { type: 'string', pattern: '^[1-9][0-9]{0,2}$', description: 'days back, 1–366, default 30' } },
+} as const;
+
 export const idParamsSchema = {
   type: 'object',
   additionalProperties: false,

@@ -109,6 +109,25 @@ for (const backend of backends()) {
       assert.equal(p2.nextCursor, undefined);
     });
 
+    it('trends: per day first seen, fixed and unresolved, from the scans of the last days', async () => {
+      const day = (back: number) => new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - back * 86_400_000 + 3_600_000).toISOString();
+      const target = 'registry.example/trend:1';
+      const f = (i: number): FindingInput => ({ type: 'vulnerability', ruleId: `CVE-2025-${9000 + i}`, severity: 'high', asset: { kind: 'image', key: 'registry.example/trend@sha256:01' } });
+      const up = async (id: string, back: number, findings: FindingInput[]) => {
+        const r = await app.inject({ method: 'POST', url: '/api/v1/scans', headers: auth(TOKEN_A), payload: { scan: { id, target, kind: 'image', startedAt: day(back), finishedAt: day(back) }, findings } });
+        assert.equal(r.statusCode, 201, r.body);
+      };
+      await up('trend-1', 3, [f(1), f(2), f(3)]); // three new
+      await up('trend-2', 1, [f(1), f(4)]); // one new, two fixed
+      const r = await app.inject({ method: 'GET', url: `/api/v1/findings/trends?days=5&severity=high&target=${encodeURIComponent(target)}`, headers: auth(TOKEN_A) });
+      assert.equal(r.statusCode, 200, r.body);
+      const points = r.json().points as { date: string; new: number; fixed: number; unresolved: number }[];
+      assert.equal(points.length, 5);
+      assert.deepEqual(points.map((p) => [p.new, p.fixed, p.unresolved]), [[0, 0, 0], [3, 0, 3], [0, 0, 3], [1, 2, 2], [0, 0, 2]]);
+      assert.equal(points[4].date, new Date().toISOString().slice(0, 10));
+      assert.equal((await app.inject({ method: 'GET', url: '/api/v1/findings/trends?days=0', headers: auth(TOKEN_A) })).statusCode, 400);
+    });
+
     it('filters by KEV, fix, rule and target; the summary counts what the list returns', async () => {
       const findings: FindingInput[] = [0, 1, 2, 3].map((i) => ({ ...finding(100 + i, i % 2 ? 'critical' : 'medium'), kev: i === 0, fixAvailable: i < 2 }));
       const up = await app.inject({ method: 'POST', url: '/api/v1/scans', headers: auth(TOKEN_A), payload: { scan: { ...scan('filters-1'), target: 'registry.example/filters:1' }, findings } });

@@ -23,6 +23,7 @@ import {
   type FindingSortKey,
   type FindingStatus,
   type FindingSummary,
+  type TrendPoint,
   type FindingType,
   type IngestResult,
   type Page,
@@ -92,6 +93,14 @@ const FINDING_COLS: readonly Col[] = [
   ['priority_factors', 'text'],
   ['payload', 'text'],
 ];
+
+/**
+ * The findings columns list queries filter, sort or group on: the ones ANALYZE refreshes after bulk loads. The
+ * wide text columns (fingerprint, title, payload, factors, scan ids) are skipped: sorting their samples was a
+ * quarter of each ANALYZE. A column newly used in a WHERE or ORDER BY belongs here.
+ */
+const PLANNED_FINDING_COLUMNS =
+  'id, tenant_id, type, rule_id, severity, severity_rank, cvss, epss, kev, fix_available, asset_id, target, first_seen, last_seen, fixed_at, status, status_expires_at, priority_score';
 
 /** A fixed finding seen again after it was fixed. */
 const REOPEN = `(findings.status = 'fixed' AND excluded.last_seen > findings.fixed_at)`;
@@ -205,6 +214,9 @@ function pageLimit(page: PageRequest | undefined): number {
 }
 
 /** `?, ?, ?` */
+/** severity_rank → severity (the rank column is what the indexes hold). */
+const SEVERITY_BY_RANK: Record<number, Severity> = Object.fromEntries(SEVERITIES.map((s) => [severityRank(s), s]));
+
 /** Columns kept as JSON text on both dialects (stored and returned whole, never queried inside). */
 function parseJsonText<T>(v: unknown): T {
   return (v === null || v === undefined ? null : JSON.parse(v as string)) as T;
@@ -282,14 +294,29 @@ export abstract class SqlStore implements Store {
         : `INSERT INTO ${table} (${names}) VALUES ${valuesList(rows, cols.length)}\n${tail}`;
     const full = sqlFor(per);
     const rawJson = cols.map(([, t]) => t === 'jsonb');
-    // On PostgreSQL the next chunk is built while the server works on the previous one.
+    const anyRaw = rawJson.includes(true);
+    const keys = cols.map((_, c) => `c${c}`);
+    // On PostgreSQL the next chunk is built and queued while the server works on the previous one.
     let pending: Promise<R[]> | undefined;
     for (let i = 0; i < items.length; i += per) {
       const chunk = items.slice(i, i + per);
       const flat: SqlValue[] = [];
       for (const it of chunk) values(it, flat);
       let params: SqlValue[] = flat;
-      if (pg) {
+      if (pg && !anyRaw) {
+        // [{"c0":…,"c1":…}, …] from plain objects of one shape, serialized by one native JSON.stringify call:
+        // several times cheaper than concatenating a JSON.stringify per value (~13 µs a finding row here).
+        const objs = new Array<Record<string, SqlValue>>(chunk.length);
+        for (let r = 0, k = 0; r < chunk.length; r++) {
+          const o: Record<string, SqlValue> = {};
+          for (let c = 0; c < cols.length; c++, k++) {
+            const v = flat[k];
+            o[keys[c]] = v === undefined ? null : v;
+          }
+          objs[r] = o;
+        }
+        params = [JSON.stringify(objs)];
+      } else if (pg) {
         // [{"c0":…,"c1":…}, …]; JSON columns already hold serialized JSON and go in as they are.
         const parts: string[] = new Array<string>(chunk.length);
         for (let r = 0, k = 0; r < chunk.length; r++) {
@@ -311,13 +338,16 @@ export abstract class SqlStore implements Store {
         await new Promise((r) => setImmediate(r));
         continue;
       }
+      // Queued before the previous chunk's rows are handled: the driver sends it the moment the server finishes
+      // that chunk, so the server does not wait for the client's row handling between chunks.
+      const next = tx.all<R>(full, params, true);
+      // Marked handled now; the rejection is still raised by the `await` that follows.
+      next.catch(() => undefined);
       if (pending) {
         const rows = await pending;
         if (onRows) onRows(rows);
       }
-      pending = tx.all<R>(full, params, true);
-      // Marked handled now; the rejection is still raised by the `await pending` that follows.
-      pending.catch(() => undefined);
+      pending = next;
     }
     if (pending) {
       const rows = await pending;
@@ -700,7 +730,7 @@ export abstract class SqlStore implements Store {
     this.unanalyzedRows += newRows;
     if (this.unanalyzedRows < 50_000) return;
     this.unanalyzedRows = 0;
-    await this.db.run('ANALYZE findings');
+    await this.db.run(`ANALYZE findings (${PLANNED_FINDING_COLUMNS})`);
   }
 
   // ---------------------------------------------------------------- findings
@@ -801,13 +831,41 @@ export abstract class SqlStore implements Store {
     return Number(rows[0].n);
   }
 
+  async findingTrends(tenant: TenantId, days: number, now: Date, filter: FindingFilter = {}): Promise<TrendPoint[]> {
+    checkTenant(tenant);
+    if (!Number.isInteger(days) || days < 1 || days > 366) throw new InputError({ file: 'trends', field: 'days', expected: 'an integer from 1 to 366' });
+    const dayMs = 86_400_000;
+    const today = Math.floor(now.getTime() / dayMs) * dayMs;
+    const dates = Array.from({ length: days }, (_, i) => new Date(today - (days - 1 - i) * dayMs).toISOString().slice(0, 10));
+    const start = `${dates[0]}T00:00:00.000Z`;
+    const { where, params } = this.findingWhere(tenant, filter ?? {});
+    const w = where.join(' AND ');
+    const perDay = async (col: 'first_seen' | 'fixed_at'): Promise<Map<string, number>> => {
+      const rows = await this.db.all<Row>(`SELECT substr(f.${col}, 1, 10) AS d, count(*) AS n FROM findings f WHERE ${w} AND f.${col} >= ? GROUP BY substr(f.${col}, 1, 10)`, [...params, start]);
+      return new Map(rows.map((r) => [r.d as string, Number(r.n)]));
+    };
+    const [news, fixes, base] = await Promise.all([
+      perDay('first_seen'),
+      perDay('fixed_at'),
+      this.db.all<{ n: number }>(`SELECT count(*) AS n FROM findings f WHERE ${w} AND f.first_seen < ? AND (f.fixed_at IS NULL OR f.fixed_at >= ?)`, [...params, start, start]),
+    ]);
+    let unresolved = Number(base[0].n);
+    return dates.map((date) => {
+      const n = news.get(date) ?? 0;
+      const fx = fixes.get(date) ?? 0;
+      unresolved += n - fx;
+      return { date, new: n, fixed: fx, unresolved };
+    });
+  }
+
   async summarizeFindings(tenant: TenantId, filter: FindingFilter = {}): Promise<FindingSummary> {
     checkTenant(tenant);
     const { where, params } = this.findingWhere(tenant, filter ?? {});
     const rows = await this.db.all<Row>(
-      `SELECT f.severity, f.status, f.type, count(*) AS n,
+      // Only columns of findings_summary: the counts come from the index without reading the rows.
+      `SELECT f.severity_rank, f.status, f.type, count(*) AS n,
               sum(CASE WHEN f.kev THEN 1 ELSE 0 END) AS kev, sum(CASE WHEN f.fix_available THEN 1 ELSE 0 END) AS fix
-         FROM findings f WHERE ${where.join(' AND ')} GROUP BY f.severity, f.status, f.type`,
+         FROM findings f WHERE ${where.join(' AND ')} GROUP BY f.severity_rank, f.status, f.type`,
       params,
     );
     const zero = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -815,7 +873,7 @@ export abstract class SqlStore implements Store {
     for (const r of rows) {
       const n = Number(r.n);
       out.total += n;
-      out.bySeverity[r.severity as Severity] += n;
+      out.bySeverity[SEVERITY_BY_RANK[Number(r.severity_rank)]] += n;
       out.byStatus[r.status as FindingStatus] += n;
       out.byType[r.type as FindingType] += n;
       out.kev += Number(r.kev);

@@ -191,6 +191,14 @@ export interface FindingFilter {
   assetGroups?: number[];
 }
 
+export interface TrendPoint {
+  /** UTC day, YYYY-MM-DD. */
+  date: string;
+  new: number;
+  fixed: number;
+  unresolved: number;
+}
+
 export interface FindingSummary {
   total: number;
   bySeverity: Record<Severity, number>;
@@ -341,6 +349,11 @@ export interface Store {
   ingestScan(tenant: TenantId, scan: ScanInput, findings: FindingInput[]): Promise<IngestResult>;
   listFindings(tenant: TenantId, filter?: FindingFilter, sort?: FindingSort, page?: PageRequest): Promise<Page<Finding>>;
   countFindings(tenant: TenantId, filter?: FindingFilter): Promise<number>;
+  /**
+   * Per UTC day of the last `days` days up to `now`: findings first seen, fixed, and not fixed at the day's end
+   * (from first_seen and fixed_at, so a reopened finding counts from its first sighting).
+   */
+  findingTrends(tenant: TenantId, days: number, now: Date, filter?: FindingFilter): Promise<TrendPoint[]>;
   /** Counts of the matching findings by severity, status and type, in one query. */
   summarizeFindings(tenant: TenantId, filter?: FindingFilter): Promise<FindingSummary>;
   getFinding(tenant: TenantId, id: number): Promise<Finding | undefined>;

@@ -7,8 +7,15 @@ import { formatDate, formatNumber, postureScore } from '../lib/format.js';
 import { FINDING_TYPES, SEVERITIES } from '../lib/filters.js';
 import { useLang } from '../lib/useLang.js';
 import { Chart } from '../components/Chart.js';
-import { EmptyState, ErrorState, NotAvailable, SkeletonBlock } from '../components/States.js';
+import { EmptyState, ErrorState, SkeletonBlock } from '../components/States.js';
 import { PageTitle, SEVERITY_COLORS, SeverityTag } from '../components/common.js';
+
+interface TrendPoint {
+  date: string;
+  new: number;
+  fixed: number;
+  unresolved: number;
+}
 
 export default function Overview() {
   const { t } = useTranslation();
@@ -21,6 +28,11 @@ export default function Overview() {
   const newest = useQuery({
     queryKey: ['findings', 'newest-critical'],
     queryFn: () => get<Page<Finding>>('/api/v1/findings', new URLSearchParams({ status: 'open', severity: 'critical', sort: 'firstSeen', dir: 'desc', limit: '8' })),
+  });
+
+  const trends = useQuery({
+    queryKey: ['findings', 'trends', 30],
+    queryFn: () => get<{ points: TrendPoint[] }>('/api/v1/findings/trends', new URLSearchParams({ days: '30' })),
   });
 
   if (summary.error) return <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />;
@@ -167,7 +179,31 @@ export default function Overview() {
           </Col>
           <Col xs={24}>
             <Card size="small" title={t('overview.trends')}>
-              <NotAvailable title={t('overview.trendsUnavailable')} detail="GET /api/v1/findings/trends?days=30" />
+              {trends.error ? (
+                <ErrorState error={trends.error} onRetry={() => void trends.refetch()} />
+              ) : !trends.data ? (
+                <SkeletonBlock />
+              ) : (
+                <Chart
+                  label={t('overview.trends')}
+                  height={260}
+                  option={{
+                    tooltip: { trigger: 'axis' },
+                    legend: { data: [t('overview.trend.unresolved'), t('overview.trend.new'), t('overview.trend.fixed')] },
+                    grid: { left: 50, right: 50, top: 40, bottom: 30 },
+                    xAxis: { type: 'category', data: trends.data.points.map((p) => formatDate(`${p.date}T12:00:00Z`, lang, false)) },
+                    yAxis: [
+                      { type: 'value', name: t('overview.trend.unresolved') },
+                      { type: 'value', name: t('overview.trend.perDay'), splitLine: { show: false } },
+                    ],
+                    series: [
+                      { name: t('overview.trend.unresolved'), type: 'line', smooth: true, data: trends.data.points.map((p) => p.unresolved), itemStyle: { color: '#cf1322' } },
+                      { name: t('overview.trend.new'), type: 'bar', yAxisIndex: 1, data: trends.data.points.map((p) => p.new), itemStyle: { color: '#fa8c16' } },
+                      { name: t('overview.trend.fixed'), type: 'bar', yAxisIndex: 1, data: trends.data.points.map((p) => p.fixed), itemStyle: { color: '#389e0d' } },
+                    ],
+                  }}
+                />
+              )}
             </Card>
           </Col>
         </Row>
