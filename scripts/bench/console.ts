@@ -72,7 +72,8 @@ export async function benchConsole(): Promise<void> {
     if (process.env.BULWARK_BENCH_TRACE) {
       await page.goto('about:blank');
       const t0 = performance.now();
-      page.on('requestfinished', (r) => write(`  ${(performance.now() - t0).toFixed(0).padStart(5)} ms ${r.url().replace(server!.url, '')}`));
+      page.on('request', (r) => write(`  ${(performance.now() - t0).toFixed(0).padStart(5)} ms start ${r.url().replace(server!.url, '')}`));
+      page.on('requestfinished', (r) => write(`  ${(performance.now() - t0).toFixed(0).padStart(5)} ms done  ${r.url().replace(server!.url, '')}`));
       await page.goto(`${server.url}/vulnerabilities?severity=critical`);
       await page.locator('[data-testid=findings-table] .ant-table-row').first().waitFor({ state: 'visible', timeout: 30_000 });
       write(`  ${(performance.now() - t0).toFixed(0).padStart(5)} ms rows visible`);
