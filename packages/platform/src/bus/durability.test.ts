@@ -232,10 +232,9 @@ async function verify(c: Cluster, deadline: number): Promise<{ seconds: number }
     deadline,
     c,
   );
-  const { fingerprints, scans, staged } = await admin(async (q) => ({
+  const { fingerprints, scans } = await admin(async (q) => ({
     fingerprints: (await q.query('SELECT fingerprint FROM findings')).rows.map((r) => r.fingerprint as string),
     scans: (await q.query('SELECT id, counts FROM scans')).rows as { id: string; counts: { findings: number; new: number } }[],
-    staged: Number((await q.query('SELECT count(*) AS n FROM bus_scan_parts')).rows[0].n),
   }), c.schema);
   const expected = expectedFingerprints();
   assert.equal(fingerprints.length, SCANS * FINDINGS, 'stored finding count equals sent count');
@@ -248,8 +247,11 @@ async function verify(c: Cluster, deadline: number): Promise<{ seconds: number }
   assert.deepEqual(new Set(scans.map((s) => s.id)), new Set(Array.from({ length: SCANS }, (_, i) => `dur-scan-${i}`)));
   const wrong = scans.filter((s) => s.counts.findings !== FINDINGS || s.counts.new !== FINDINGS);
   assert.deepEqual(wrong, [], 'each scan was ingested whole, in one go');
-  assert.equal(staged, 0, 'no staged part left behind');
+  // Redelivered parts of already stored uploads may still be in flight (staged, then dropped): judge the staging
+  // table once the work queue is empty.
   await until('the work queue to drain', async () => (await streamCounts(c.nats.url)).ingest === 0, deadline, c);
+  const staged = Number((await admin((q) => q.query('SELECT count(*) AS n FROM bus_scan_parts'), c.schema)).rows[0].n);
+  assert.equal(staged, 0, 'no staged part left behind');
   assert.equal((await streamCounts(c.nats.url)).dead, 0, 'no dead letters');
   return { seconds: (Date.now() - started) / 1000 };
 }

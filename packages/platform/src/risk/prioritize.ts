@@ -96,17 +96,22 @@ export function prioritizeScan(scan: ScanInput, findings: FindingInput[], assetC
 
   const ownCriticality = (k: Key): Criticality | undefined => {
     const a = assets.get(k);
-    const [kind, key] = k.split('\u0000') as [AssetRef['kind'], string];
-    const stored = assetCriticality?.({ kind, key });
+    let stored: Criticality | undefined;
+    if (assetCriticality) {
+      const [kind, key] = k.split('\u0000') as [AssetRef['kind'], string];
+      stored = assetCriticality({ kind, key });
+    }
     const c = stored ?? a?.criticality;
     return c !== undefined && c in RANK ? c : undefined;
   };
 
   /** Breadth-first over the relations from `start`; visits each asset once, up to MAX_DEPTH. */
   const walk = (start: Key, follow: (kind: RelationInput['kind']) => boolean, visit: (k: Key, depth: number) => void): void => {
+    visit(start, 0);
+    // Most findings' assets have no relations in the scan: nothing more to visit (no Set or frontier to build).
+    if (!up.has(start)) return;
     const seen = new Set([start]);
     let frontier = [start];
-    visit(start, 0);
     for (let depth = 1; depth <= MAX_DEPTH && frontier.length > 0; depth++) {
       const next: Key[] = [];
       for (const k of frontier) {

@@ -270,10 +270,11 @@ export abstract class SqlStore implements Store {
 
   /**
    * Multi-row upsert of `items` in chunks, one statement per chunk. SQLite gets `VALUES (?, …), (?, …)` sized
-   * under its parameter limit. PostgreSQL gets the whole chunk as one JSON parameter expanded by
-   * `json_to_recordset`: one string built with native JSON.stringify, parsed once by the server, the same
-   * statement text (and prepared plan) for every chunk; thousands of bound parameters or `unnest` arrays gave
-   * about half the throughput here (client-side escaping, server planning). The conflict clause is the same SQL.
+   * under its parameter limit. PostgreSQL gets the whole chunk as one JSON parameter, an array of row arrays
+   * expanded by `jsonb_array_elements` (tables with a JSONB column: row objects through `json_to_recordset`): one
+   * string built with native JSON.stringify, parsed once by the server, the same statement text (and prepared
+   * plan) for every chunk; thousands of bound parameters or `unnest` arrays gave about half the throughput here
+   * (client-side escaping, server planning). The conflict clause is the same SQL.
    */
   private async batched<T, R>(
     tx: SqlConn,
@@ -287,15 +288,17 @@ export abstract class SqlStore implements Store {
     const names = cols.map(([n]) => n).join(', ');
     const pg = this.dialect === 'postgres';
     const per = pg ? this.pgBatchRows : Math.max(1, Math.min(this.batchRows, Math.floor(this.db.maxParams / cols.length)));
-    const sqlFor = (rows: number): string =>
-      pg
-        ? `INSERT INTO ${table} (${names}) SELECT ${cols.map((_, c) => `r.c${c}`).join(', ')}
-             FROM json_to_recordset(?::json) AS r(${cols.map(([, t], c) => `c${c} ${t}`).join(', ')})\n${tail}`
-        : `INSERT INTO ${table} (${names}) VALUES ${valuesList(rows, cols.length)}\n${tail}`;
-    const full = sqlFor(per);
     const rawJson = cols.map(([, t]) => t === 'jsonb');
     const anyRaw = rawJson.includes(true);
-    const keys = cols.map((_, c) => `c${c}`);
+    const sqlFor = (rows: number): string =>
+      !pg
+        ? `INSERT INTO ${table} (${names}) VALUES ${valuesList(rows, cols.length)}\n${tail}`
+        : anyRaw
+          ? `INSERT INTO ${table} (${names}) SELECT ${cols.map((_, c) => `r.c${c}`).join(', ')}
+             FROM json_to_recordset(?::json) AS r(${cols.map(([, t], c) => `c${c} ${t}`).join(', ')})\n${tail}`
+          : `INSERT INTO ${table} (${names}) SELECT ${cols.map(([, t], c) => (t === 'text' ? `e->>${c}` : `(e->>${c})::${t}`)).join(', ')}
+             FROM jsonb_array_elements(?::jsonb) AS e\n${tail}`;
+    const full = sqlFor(per);
     // On PostgreSQL the next chunk is built and queued while the server works on the previous one.
     let pending: Promise<R[]> | undefined;
     for (let i = 0; i < items.length; i += per) {
@@ -304,18 +307,13 @@ export abstract class SqlStore implements Store {
       for (const it of chunk) values(it, flat);
       let params: SqlValue[] = flat;
       if (pg && !anyRaw) {
-        // [{"c0":…,"c1":…}, …] from plain objects of one shape, serialized by one native JSON.stringify call:
-        // several times cheaper than concatenating a JSON.stringify per value (~13 µs a finding row here).
-        const objs = new Array<Record<string, SqlValue>>(chunk.length);
-        for (let r = 0, k = 0; r < chunk.length; r++) {
-          const o: Record<string, SqlValue> = {};
-          for (let c = 0; c < cols.length; c++, k++) {
-            const v = flat[k];
-            o[keys[c]] = v === undefined ? null : v;
-          }
-          objs[r] = o;
-        }
-        params = [JSON.stringify(objs)];
+        // [[v0, v1, …], …]: one native JSON.stringify of row arrays (undefined becomes null), read back by
+        // position from jsonb_array_elements. Per 2,000 finding rows the server spent ~40 ms in json_to_recordset
+        // (a hash table per row object) against ~10 ms here, and the client several times less than when it
+        // concatenated a JSON.stringify per value.
+        const arrs = new Array<SqlValue[]>(chunk.length);
+        for (let r = 0; r < chunk.length; r++) arrs[r] = flat.slice(r * cols.length, (r + 1) * cols.length);
+        params = [JSON.stringify(arrs)];
       } else if (pg) {
         // [{"c0":…,"c1":…}, …]; JSON columns already hold serialized JSON and go in as they are.
         const parts: string[] = new Array<string>(chunk.length);

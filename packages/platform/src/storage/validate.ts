@@ -213,7 +213,8 @@ function plausibleFinding(f: FindingInput, limits: StoreLimits): boolean {
   if (f.title !== undefined && f.title !== null && !okText(f.title, limits)) return false;
   if (f.fingerprint !== undefined && !(typeof f.fingerprint === 'string' && FINGERPRINT.test(f.fingerprint))) return false;
   if (!okNum(f.cvss, 0, 10) || !okNum(f.epss, 0, 1)) return false;
-  for (const b of [f.kev, f.fixAvailable]) if (b !== undefined && b !== null && typeof b !== 'boolean') return false;
+  if (f.kev !== undefined && f.kev !== null && typeof f.kev !== 'boolean') return false;
+  if (f.fixAvailable !== undefined && f.fixAvailable !== null && typeof f.fixAvailable !== 'boolean') return false;
   const p = f.priority as unknown;
   if (p !== undefined && p !== null) {
     if (!isObject(p) || typeof p.score !== 'number' || !Number.isFinite(p.score) || !okNum(p.score, -1e9, 1e9)) return false;
