@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -87,6 +87,21 @@ function DeleteButton({ onConfirm, label }: { onConfirm: () => void; label?: str
   );
 }
 
+/** The table of every settings tab: the tenant's objects, 50 a page, with the designed empty state. */
+function SettingsTable<T extends { id: number }>({ list, columns }: { list: { isPending: boolean; data?: { items: T[] } }; columns: TableColumnsType<T> }) {
+  return (
+    <Table<T>
+      size="small"
+      rowKey="id"
+      loading={list.isPending}
+      dataSource={list.data?.items ?? []}
+      pagination={{ pageSize: 50, hideOnSinglePage: true }}
+      locale={{ emptyText: <EmptyState /> }}
+      columns={columns}
+    />
+  );
+}
+
 function Users() {
   const { t } = useTranslation();
   const lang = useLang();
@@ -106,13 +121,8 @@ function Users() {
           {t('settings.users.create')}
         </Button>
       ) : null}
-      <Table<User>
-        size="small"
-        rowKey="id"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: <EmptyState /> }}
+      <SettingsTable<User>
+        list={list}
         columns={[
           { title: t('login.email'), dataIndex: 'email' },
           { title: t('settings.users.name'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
@@ -189,13 +199,8 @@ function Tokens() {
       <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} style={{ marginBottom: 12 }} data-testid="token-create">
         {t('settings.tokens.create')}
       </Button>
-      <Table<Token>
-        size="small"
-        rowKey="id"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: <EmptyState /> }}
+      <SettingsTable<Token>
+        list={list}
         columns={[
           { title: t('settings.tokens.name'), dataIndex: 'name' },
           { title: t('settings.tokens.prefix'), dataIndex: 'prefix', render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
@@ -260,13 +265,8 @@ function Rules() {
           {t('settings.rules.create')}
         </Button>
       ) : null}
-      <Table<Rule>
-        size="small"
-        rowKey="id"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: <EmptyState /> }}
+      <SettingsTable<Rule>
+        list={list}
         columns={[
           { title: t('settings.rules.name'), dataIndex: 'name' },
           {
@@ -349,13 +349,8 @@ function Destinations() {
           {t('settings.destinations.create')}
         </Button>
       ) : null}
-      <Table<Destination>
-        size="small"
-        rowKey="id"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: <EmptyState /> }}
+      <SettingsTable<Destination>
+        list={list}
         columns={[
           { title: t('settings.rules.name'), dataIndex: 'name' },
           { title: t('settings.destinations.kind'), dataIndex: 'kind', render: (v: string) => <Tag>{v}</Tag> },
@@ -441,13 +436,8 @@ function Groups() {
           </Button>
         </Space.Compact>
       ) : null}
-      <Table<Group>
-        size="small"
-        rowKey="id"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: <EmptyState /> }}
+      <SettingsTable<Group>
+        list={list}
         columns={[
           { title: t('settings.groups.name'), dataIndex: 'name', render: (v: string, g) => <a href={`/assets?group=${g.id}`}>{v}</a> },
           { title: t('settings.created'), dataIndex: 'createdAt', render: (v: string) => formatDate(v, lang) },
