@@ -7,7 +7,8 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from './lib/api.js';
+import { ApiError, get, type Finding, type Page, type Summary } from './lib/api.js';
+import { findingFiltersToApi, parseFindingFilters } from './lib/filters.js';
 import { Loading } from './components/States.js';
 import { AppLayout } from './layout/AppLayout.js';
 
@@ -34,6 +35,22 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+/**
+ * A signed-in browser opening the vulnerability list (the page analysts live on, often from a shared link) asks for
+ * its first page while the console's code still loads, under the same query keys the page uses.
+ */
+function prefetchLandingPage(): void {
+  if (window.location.pathname !== '/vulnerabilities' || !document.cookie.includes('bulwark_csrf=')) return;
+  const f = parseFindingFilters(new URLSearchParams(window.location.search));
+  const apiQ = findingFiltersToApi(f);
+  const sumQ = findingFiltersToApi(f, false);
+  void queryClient.prefetchQuery({ queryKey: ['findings', 'list', apiQ.toString()], queryFn: () => get<Page<Finding>>('/api/v1/findings', apiQ) });
+  void queryClient.prefetchQuery({ queryKey: ['summary', sumQ.toString()], queryFn: () => get<Summary>('/api/v1/findings/summary', sumQ) });
+  // The page's code too, instead of after the layout has rendered.
+  void import('./pages/Vulnerabilities.js');
+}
+prefetchLandingPage();
 
 export function App() {
   const { i18n } = useTranslation();
