@@ -1,11 +1,13 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { antdStaticStyle } from './build/antd-static-style.js';
+import { CONSOLE_THEME } from './src/theme.js';
 
 // Dev: `npm run dev -w @bulwark/web` proxies /api to a running `bulwark server` (BULWARK_API, default :8099).
 const api = process.env.BULWARK_API ?? 'http://127.0.0.1:8099';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), antdStaticStyle(CONSOLE_THEME)],
   server: { proxy: { '/api': { target: api, changeOrigin: false } } },
   build: {
     outDir: 'dist',

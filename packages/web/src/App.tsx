@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider, theme } from 'antd';
+import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -11,6 +11,7 @@ import { ApiError, get, type Finding, type Page, type Summary } from './lib/api.
 import { findingFiltersToApi, parseFindingFilters } from './lib/filters.js';
 import { Loading } from './components/States.js';
 import { AppLayout } from './layout/AppLayout.js';
+import { CONSOLE_THEME } from './theme.js';
 
 const Login = lazy(() => import('./pages/Login.js'));
 const Overview = lazy(() => import('./pages/Overview.js'));
@@ -64,7 +65,7 @@ export function App() {
   return (
     <ConfigProvider
       locale={lang === 'zh-CN' ? zhCN : enUS}
-      theme={{ algorithm: theme.compactAlgorithm, token: { colorPrimary: '#1f5fbf', borderRadius: 4 } }}
+      theme={CONSOLE_THEME}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>

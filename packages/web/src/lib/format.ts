@@ -3,21 +3,36 @@
 export type Lang = 'en' | 'zh-CN';
 export const LANGS: readonly Lang[] = ['en', 'zh-CN'];
 
+// Building an Intl formatter costs ~100× formatting with one (locale data lookup); a table page formats hundreds of cells.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function dateFormat(lang: Lang, withTime: boolean): Intl.DateTimeFormat {
+  const key = `d|${lang}|${withTime}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(lang, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' })));
+  return f;
+}
+function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${lang}|${options.style ?? ''}|${options.maximumFractionDigits ?? ''}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(lang, options)));
+  return f;
+}
+
 export function formatDate(iso: string | null | undefined, lang: Lang, withTime = true): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(d);
+  return dateFormat(lang, withTime).format(d);
 }
 
 export function formatNumber(n: number | null | undefined, lang: Lang, maxFraction = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: maxFraction }).format(n);
+  return numberFormat(lang, { maximumFractionDigits: maxFraction }).format(n);
 }
 
 export function formatPercent(n: number | null | undefined, lang: Lang): string {
   if (n === null || n === undefined) return '—';
-  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(n);
+  return numberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(n);
 }
 
 export function formatBytes(n: number | null | undefined, lang: Lang): string {
@@ -29,7 +44,7 @@ export function formatBytes(n: number | null | undefined, lang: Lang): string {
     v /= 1024;
     i++;
   }
-  return `${new Intl.NumberFormat(lang, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
+  return `${numberFormat(lang, { maximumFractionDigits: i === 0 ? 0 : 1 }).format(v)} ${units[i]}`;
 }
 
 /** Risk posture 0–100 (100 = no open risk) from open counts by severity, weighted; KEV weighs extra. */

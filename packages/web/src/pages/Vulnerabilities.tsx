@@ -1,7 +1,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Collapse, Input, InputNumber, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Collapse, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { ClearOutlined, FireOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -26,7 +26,7 @@ import { useLang } from '../lib/useLang.js';
 import { useUrlState } from '../lib/useUrlState.js';
 import { useCan } from '../auth.js';
 import { EmptyState, ErrorState } from '../components/States.js';
-import { CursorPager, PageTitle, SeverityTag, StatusTag } from '../components/common.js';
+import { CursorPager, LinkButton, PageTitle, SeverityTag, StatusTag } from '../components/common.js';
 import { FindingDrawer, packageOf } from '../components/FindingDrawer.js';
 import { TriageModal } from '../components/TriageModal.js';
 
@@ -73,7 +73,7 @@ export default function Vulnerabilities() {
 
   const sortOrder = (k: SortKey) => (f.sort === k ? (f.dir === 'asc' ? 'ascend' : 'descend') : null);
   const columns: TableProps<Finding>['columns'] = [
-    { title: t('finding.priority'), dataIndex: ['priority', 'score'], key: 'priority', width: 90, sorter: true, sortOrder: sortOrder('priority'), render: (v: number) => <Typography.Text strong>{formatNumber(v, lang)}</Typography.Text> },
+    { title: t('finding.priority'), dataIndex: ['priority', 'score'], key: 'priority', width: 90, sorter: true, sortOrder: sortOrder('priority'), render: (v: number) => <strong>{formatNumber(v, lang)}</strong> },
     { title: t('finding.severity'), dataIndex: 'severity', key: 'severity', width: 110, sorter: true, sortOrder: sortOrder('severity'), render: (v: string) => <SeverityTag severity={v} /> },
     {
       title: t('finding.rule'),
@@ -81,18 +81,14 @@ export default function Vulnerabilities() {
       key: 'ruleId',
       width: 190,
       render: (v: string, r) => (
-        <Space size={4}>
-          <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setDetail(r.id)}>
-            {v}
-          </Button>
+        <span className="bw-rule-cell">
+          <LinkButton onClick={() => setDetail(r.id)}>{v}</LinkButton>
           {r.kev ? (
-            <Tooltip title={t('finding.kevHint')}>
-              <Tag color="red" icon={<FireOutlined />}>
-                KEV
-              </Tag>
-            </Tooltip>
+            <Tag color="red" icon={<FireOutlined />} title={t('finding.kevHint')}>
+              KEV
+            </Tag>
           ) : null}
-        </Space>
+        </span>
       ),
     },
     { title: t('finding.title'), dataIndex: 'title', key: 'title', ellipsis: true, width: 280 },
