@@ -6,3 +6,4 @@ export * from './risk/index.js';
 export { assetsModule } from './assets/routes.js';
 export * from './alerts/index.js';
 export * from './reports/index.js';
+export * from './retention/index.js';

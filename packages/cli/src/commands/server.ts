@@ -8,6 +8,7 @@ import {
   IdentityRepository,
   JetStreamIngestQueue,
   ReportScheduler,
+  RetentionPruner,
   ROLES,
   generatePassword,
   openStore,
@@ -103,6 +104,9 @@ async function runServer(opts: ServerCliOptions): Promise<void> {
     // Scheduled report runs are claimed with a lease too.
     const reports = new ReportScheduler({ store, onError: (err) => app.log.error({ err }, 'scheduled report failed') });
     reports.start();
+    // Hourly retention prune of every tenant, leased like report runs (one process of several prunes).
+    const retention = new RetentionPruner({ store, onError: (err, tenant) => app.log.error({ err, tenant }, 'retention prune failed') });
+    retention.start();
     const queued = opts.nats === undefined ? '' : `, uploads queued on ${redactNats(opts.nats)}`;
     process.stdout.write(`bulwark server listening on ${url} (storage: ${store.dialect}${queued}${consoleDir ? ', console at /' : ', API only'})\n`);
     await new Promise<void>((resolve) => {
@@ -114,6 +118,7 @@ async function runServer(opts: ServerCliOptions): Promise<void> {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    await retention.stop();
     await reports.stop();
     await dispatcher.stop();
     await app.close();

@@ -1,6 +1,6 @@
 import type { Migration } from '../storage/schema.js';
 
-/** This module's tables (version 3; written with the {{pk}}/{{json}} tokens of storage/schema.ts). */
+/** This module's tables (versions 3 and 11; written with the {{pk}}/{{json}} tokens of storage/schema.ts). */
 export const ALERT_MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
@@ -46,6 +46,34 @@ CREATE TABLE alert_scan_events (
   alerts INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, scan_id)
 );
+`,
+  },
+  {
+    version: 11,
+    sql: `
+-- The people's workflow of a fired alert: open → acknowledged → resolved (and reopened), who has it, why.
+ALTER TABLE alert_deliveries ADD COLUMN state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'resolved'));
+ALTER TABLE alert_deliveries ADD COLUMN assignee_id BIGINT REFERENCES users (id);
+ALTER TABLE alert_deliveries ADD COLUMN note TEXT;
+ALTER TABLE alert_deliveries ADD COLUMN changed_by TEXT;
+ALTER TABLE alert_deliveries ADD COLUMN changed_at TEXT;
+CREATE INDEX alert_deliveries_state ON alert_deliveries (tenant_id, state, id);
+CREATE INDEX alert_deliveries_assignee ON alert_deliveries (tenant_id, assignee_id, id);
+
+-- Every workflow change of an alert, for its timeline (the audit log has them too, across all objects).
+CREATE TABLE alert_state_events (
+  id {{pk}},
+  tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+  delivery_id BIGINT NOT NULL REFERENCES alert_deliveries (id),
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  state TEXT NOT NULL,
+  from_assignee_id BIGINT,
+  assignee_id BIGINT,
+  note TEXT
+);
+CREATE INDEX alert_state_events_delivery ON alert_state_events (tenant_id, delivery_id, id);
 `,
   },
 ];

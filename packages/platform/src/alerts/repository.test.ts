@@ -152,5 +152,31 @@ for (const backend of backends()) {
       await inputError(() => repo.listDeadLetters(a, {}, { cursor: 'abc' }), 'cursor');
       assert.deepEqual(await repo.retryDeadLetter(a, 999), { ok: false, reason: 'missing' });
     });
+
+    it('migration 11: alert workflow (state, assignee, history) checked and scoped; deleting a destination takes the history along', async () => {
+      assert.ok((await db.tables()).includes('alert_state_events'), 'history table exists');
+      assert.ok((await db.indexes('alert_deliveries')).includes('alert_deliveries_state'), 'state index exists');
+      const dest = await repo.createDestination(a, { kind: 'webhook', name: 'doomed', config: { url: 'https://hooks.example/doomed', secret: 'whsec-0123456789abcdef' } });
+      const payload = JSON.stringify({ version: 1, kind: 'alert', title: 't' });
+      const ins = await db.raw(
+        "INSERT INTO alert_deliveries (tenant_id, destination_id, group_key, payload, status, attempts, created_at) VALUES (?, ?, 'g', ?, 'sent', 1, ?) RETURNING id",
+        [a, dest.id, payload, now.toISOString()],
+      );
+      const id = Number(ins[0].id);
+      const d0 = await repo.getDelivery(a, id);
+      assert.deepEqual(d0 && [d0.state, d0.assigneeId, d0.assigneeName, d0.note, d0.changedBy, d0.changedAt], ['open', null, null, null, null, null], 'a new alert is open, unassigned');
+      await inputError(() => repo.updateWorkflow(a, id, { assigneeId: 999_999 }, 'user:1'), 'assigneeId', /user id of this tenant/);
+      await inputError(() => repo.updateWorkflow(a, id, { state: 'closed' as never }, 'user:1'), 'state', /one of "open", "acknowledged", "resolved"/);
+      await inputError(() => repo.updateWorkflow(a, id, {}, 'user:1'), '(body)', /at least 1 field/);
+      assert.deepEqual(await repo.updateWorkflow(b, id, { state: 'acknowledged' }, 'user:2'), { ok: false, reason: 'missing' });
+      const r = await repo.updateWorkflow(a, id, { state: 'resolved', note: 'done' }, 'user:1');
+      assert.ok(r.ok && r.event, 'resolved');
+      assert.deepEqual(r.ok && [r.alert.state, r.alert.changedBy, r.alert.changedAt, r.event?.fromState], ['resolved', 'user:1', now.toISOString(), 'open']);
+      assert.deepEqual(await repo.updateWorkflow(a, id, { state: 'acknowledged' }, 'user:1'), { ok: false, reason: 'transition', from: 'resolved', to: 'acknowledged' });
+      assert.deepEqual(await repo.alertHistory(b, id), [], 'another tenant reads no history');
+      assert.equal((await repo.alertHistory(a, id)).length, 1);
+      assert.deepEqual(await repo.deleteDestination(a, dest.id), { ok: true });
+      assert.deepEqual(await db.raw('SELECT id FROM alert_state_events WHERE delivery_id = ?', [id]), [], 'history deleted with its delivery');
+    });
   });
 }

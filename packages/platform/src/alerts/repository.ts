@@ -1,4 +1,4 @@
-// Tenant-scoped CRUD over the alert tables (storage/schema.ts v1 + alerts/migrations.ts v3), through store.sql.
+// Tenant-scoped CRUD over the alert tables (storage/schema.ts v1 + alerts/migrations.ts v3, v11), through store.sql.
 // Every read and write takes the tenant first; another tenant's id behaves exactly as a missing one.
 import { InputError } from '@bulwark/core';
 import type { Row, SqlConn } from '../storage/driver.js';
@@ -7,20 +7,24 @@ import { checkSchema } from './check.js';
 import { destinationKind } from './destinations/registry.js';
 import { S } from './schemas.js';
 import { openFields, sealFields, SecretBox } from './secrets.js';
-import type {
-  AlertPayload,
-  AlertRule,
-  AlertRuleInput,
-  AllowlistEntry,
-  AllowlistInput,
-  DeadLetter,
-  Delivery,
-  DeliveryStatus,
-  Destination,
-  DestinationInput,
-  GroupState,
-  Silence,
-  SilenceInput,
+import {
+  ALERT_TRANSITIONS,
+  type AlertPayload,
+  type AlertState,
+  type AlertStateEvent,
+  type AlertWorkflowPatch,
+  type AlertRule,
+  type AlertRuleInput,
+  type AllowlistEntry,
+  type AllowlistInput,
+  type DeadLetter,
+  type Delivery,
+  type DeliveryStatus,
+  type Destination,
+  type DestinationInput,
+  type GroupState,
+  type Silence,
+  type SilenceInput,
 } from './types.js';
 
 export interface AlertRepositoryOptions {
@@ -33,6 +37,10 @@ export interface AlertRepositoryOptions {
 export interface DeliveryFilter {
   status?: DeliveryStatus[];
   ruleId?: number;
+  /** Workflow states: ['open', 'acknowledged']. */
+  state?: AlertState[];
+  /** A user id, or 'none' for unassigned alerts. */
+  assignee?: number | 'none';
 }
 
 export interface PageOptions {
@@ -43,15 +51,24 @@ export interface PageOptions {
 }
 
 export type RetryResult = { ok: true; delivery: Delivery } | { ok: false; reason: 'missing' | 'already-retried' };
+export type WorkflowResult =
+  | { ok: true; alert: Delivery; event?: AlertStateEvent }
+  | { ok: false; reason: 'missing' }
+  | { ok: false; reason: 'transition'; from: AlertState; to: AlertState }
+  | { ok: false; reason: 'conflict' };
 export type DeleteDestinationResult = { ok: true } | { ok: false; reason: 'missing' } | { ok: false; reason: 'in-use'; rules: string[] };
 
-const FILES = { rule: 'alert rule', destination: 'alert destination', silence: 'alert silence', allow: 'alert allow-list entry' } as const;
+const FILES = { rule: 'alert rule', destination: 'alert destination', silence: 'alert silence', allow: 'alert allow-list entry', alert: 'alert' } as const;
 
 const RULE_COLS = 'id, name, enabled, match, group_by, rate_limit_seconds, destination_ids, created_at, updated_at';
 const DEST_COLS = 'id, kind, name, config, created_at';
 const SILENCE_COLS = 'id, match, reason, created_by, created_at, expires_at';
 const ALLOW_COLS = 'id, rule_id, asset_key, fingerprint, reason, created_by, created_at, expires_at';
-const DELIVERY_COLS = 'id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at';
+const DELIVERY_COLS = 'id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at, state, assignee_id, note, changed_by, changed_at';
+/** The delivery columns of `alert_deliveries d` with the assignee's name (API reads). */
+const DELIVERY_READ = `${DELIVERY_COLS.split(', ').map((c) => `d.${c}`).join(', ')}, u.name AS assignee_name`;
+const DELIVERY_FROM = 'alert_deliveries d LEFT JOIN users u ON u.id = d.assignee_id AND u.tenant_id = d.tenant_id';
+const EVENT_COLS = 'id, actor, at, from_state, state, from_assignee_id, assignee_id, note';
 const DEAD_COLS = 'id, delivery_id, destination_id, payload, error, attempts, failed_at, retried_at';
 
 function isUniqueViolation(e: unknown): boolean {
@@ -70,6 +87,10 @@ function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return 100;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InputError({ file: 'query', field: 'limit', expected: 'an integer 1–1000' });
   return limit;
+}
+
+function optId(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
 }
 
 function cursorId(cursor: string | undefined): number | undefined {
@@ -271,6 +292,7 @@ export class AlertRepository {
       const users = (await tx.all(`SELECT ${RULE_COLS} FROM alert_rules WHERE tenant_id = ?`, [tenant])).map((r) => this.toRule(r)).filter((r) => r.destinationIds.includes(id));
       if (users.length > 0) return { ok: false, reason: 'in-use', rules: users.map((r) => r.name) };
       await tx.run('DELETE FROM alert_dead_letters WHERE tenant_id = ? AND destination_id = ?', [tenant, id]);
+      await tx.run('DELETE FROM alert_state_events WHERE tenant_id = ? AND delivery_id IN (SELECT id FROM alert_deliveries WHERE tenant_id = ? AND destination_id = ?)', [tenant, tenant, id]);
       await tx.run('DELETE FROM alert_deliveries WHERE tenant_id = ? AND destination_id = ?', [tenant, id]);
       await tx.run('DELETE FROM alert_destinations WHERE tenant_id = ? AND id = ?', [tenant, id]);
       return { ok: true };
@@ -404,6 +426,25 @@ export class AlertRepository {
       lastError: (r.last_error as string | null) ?? null,
       createdAt: r.created_at as string,
       sentAt: (r.sent_at as string | null) ?? null,
+      state: ((r.state as AlertState | null) ?? 'open'),
+      assigneeId: optId(r.assignee_id),
+      ...('assignee_name' in r ? { assigneeName: (r.assignee_name as string | null) ?? null } : {}),
+      note: (r.note as string | null) ?? null,
+      changedBy: (r.changed_by as string | null) ?? null,
+      changedAt: (r.changed_at as string | null) ?? null,
+    };
+  }
+
+  private toEvent(r: Row): AlertStateEvent {
+    return {
+      id: Number(r.id),
+      actor: r.actor as string,
+      at: r.at as string,
+      fromState: r.from_state as AlertState,
+      state: r.state as AlertState,
+      fromAssigneeId: optId(r.from_assignee_id),
+      assigneeId: optId(r.assignee_id),
+      note: (r.note as string | null) ?? null,
     };
   }
 
@@ -423,29 +464,103 @@ export class AlertRepository {
   /** Newest first. */
   async listDeliveries(tenant: TenantId, filter: DeliveryFilter = {}, page: PageOptions = {}): Promise<Page<Delivery>> {
     const limit = pageLimit(page.limit);
-    const where = ['tenant_id = ?'];
+    const where = ['d.tenant_id = ?'];
     const params: (string | number)[] = [tenant];
     if (filter.status?.length) {
-      where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
+      where.push(`d.status IN (${filter.status.map(() => '?').join(', ')})`);
       params.push(...filter.status);
     }
     if (filter.ruleId !== undefined) {
-      where.push('rule_id = ?');
+      where.push('d.rule_id = ?');
       params.push(filter.ruleId);
+    }
+    if (filter.state?.length) {
+      where.push(`d.state IN (${filter.state.map(() => '?').join(', ')})`);
+      params.push(...filter.state);
+    }
+    if (filter.assignee === 'none') where.push('d.assignee_id IS NULL');
+    else if (filter.assignee !== undefined) {
+      where.push('d.assignee_id = ?');
+      params.push(filter.assignee);
     }
     const after = cursorId(page.cursor);
     if (after !== undefined) {
-      where.push('id < ?');
+      where.push('d.id < ?');
       params.push(after);
     }
-    const rows = await this.sql.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]);
+    const rows = await this.sql.all(`SELECT ${DELIVERY_READ} FROM ${DELIVERY_FROM} WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT ?`, [...params, limit + 1]);
     const items = rows.slice(0, limit).map((r) => this.toDelivery(r));
     return rows.length > limit ? { items, nextCursor: String(items[items.length - 1].id) } : { items };
   }
 
-  async getDelivery(tenant: TenantId, id: number): Promise<Delivery | undefined> {
-    const rows = await this.sql.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE tenant_id = ? AND id = ?`, [tenant, id]);
+  async getDelivery(tenant: TenantId, id: number, conn: SqlConn = this.sql): Promise<Delivery | undefined> {
+    const rows = await conn.all(`SELECT ${DELIVERY_READ} FROM ${DELIVERY_FROM} WHERE d.tenant_id = ? AND d.id = ?`, [tenant, id]);
     return rows[0] && this.toDelivery(rows[0]);
+  }
+
+  // ---- workflow of fired alerts (state, assignee, note) ------------------------------------------------------------
+
+  /** The alert's workflow changes, oldest first; [] for an alert never changed (or not this tenant's). */
+  async alertHistory(tenant: TenantId, id: number): Promise<AlertStateEvent[]> {
+    const rows = await this.sql.all(`SELECT ${EVENT_COLS} FROM alert_state_events WHERE tenant_id = ? AND delivery_id = ? ORDER BY id`, [tenant, id]);
+    const events = rows.map((r) => this.toEvent(r));
+    const actorId = (e: AlertStateEvent) => (/^user:[1-9][0-9]{0,14}$/.test(e.actor) ? Number(e.actor.slice(5)) : null);
+    const ids = [...new Set(events.flatMap((e) => [actorId(e), e.fromAssigneeId, e.assigneeId]).filter((x): x is number => x !== null))];
+    if (ids.length === 0) return events;
+    const names = new Map(
+      (await this.sql.all(`SELECT id, name FROM users WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [tenant, ...ids])).map((r) => [Number(r.id), r.name as string]),
+    );
+    const name = (x: number | null) => (x === null ? undefined : names.get(x));
+    return events.map((e) => {
+      const n = { actor: name(actorId(e)), fromAssignee: name(e.fromAssigneeId), assignee: name(e.assigneeId) };
+      const given = Object.fromEntries(Object.entries(n).filter(([, v]) => v !== undefined));
+      return Object.keys(given).length ? { ...e, names: given } : e;
+    });
+  }
+
+  /** Refuses (InputError on `assigneeId`) a user who is not an active, unscoped user of this tenant. */
+  private async checkAssignee(tenant: TenantId, userId: number, conn: SqlConn): Promise<void> {
+    const rows = await conn.all('SELECT id, disabled_at FROM users WHERE tenant_id = ? AND id = ?', [tenant, userId]);
+    if (rows.length === 0) throw new InputError({ file: FILES.alert, field: 'assigneeId', expected: `a user id of this tenant (${userId} is none)` });
+    if (rows[0].disabled_at !== null && rows[0].disabled_at !== undefined) {
+      throw new InputError({ file: FILES.alert, field: 'assigneeId', expected: `an active user (user ${userId} is disabled)` });
+    }
+    // Alert payloads list findings of any asset: a user scoped to asset groups may not read alerts, so cannot take one.
+    const scoped = await conn.all('SELECT group_id FROM user_asset_groups WHERE user_id = ? LIMIT 1', [userId]);
+    if (scoped.length > 0) throw new InputError({ file: FILES.alert, field: 'assigneeId', expected: `a user who may read alerts (user ${userId} is limited to asset groups)` });
+  }
+
+  /**
+   * Changes a fired alert's state (along ALERT_TRANSITIONS), assignee and/or note, and records the change in its
+   * history. A patch that changes nothing answers the alert as it is, without a history entry. The update is
+   * guarded by the state and assignee read, so of two concurrent changes one wins and the other gets `conflict`.
+   */
+  async updateWorkflow(tenant: TenantId, id: number, patch: AlertWorkflowPatch, actor: string): Promise<WorkflowResult> {
+    checkSchema(patch, S.alertWorkflowPatch, FILES.alert, '');
+    return this.sql.transaction(async (tx): Promise<WorkflowResult> => {
+      const cur = await this.getDelivery(tenant, id, tx);
+      if (!cur) return { ok: false, reason: 'missing' };
+      const state = patch.state ?? cur.state;
+      if (state !== cur.state && !ALERT_TRANSITIONS[cur.state].includes(state)) return { ok: false, reason: 'transition', from: cur.state, to: state };
+      const assigneeId = patch.assigneeId === undefined ? cur.assigneeId : patch.assigneeId;
+      if (assigneeId !== null && assigneeId !== cur.assigneeId) await this.checkAssignee(tenant, assigneeId, tx);
+      const note = patch.note ?? null;
+      if (state === cur.state && assigneeId === cur.assigneeId && note === null) return { ok: true, alert: cur };
+      const at = this.clock().toISOString();
+      const n = await tx.run(
+        `UPDATE alert_deliveries SET state = ?, assignee_id = ?, note = COALESCE(?, note), changed_by = ?, changed_at = ?
+         WHERE tenant_id = ? AND id = ? AND state = ? AND COALESCE(assignee_id, 0) = ?`,
+        [state, assigneeId, note, actor, at, tenant, id, cur.state, cur.assigneeId ?? 0],
+      );
+      if (n === 0) return { ok: false, reason: 'conflict' };
+      const ev = await tx.all(
+        `INSERT INTO alert_state_events (tenant_id, delivery_id, actor, at, from_state, state, from_assignee_id, assignee_id, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLS}`,
+        [tenant, id, actor, at, cur.state, state, cur.assigneeId, assigneeId, note],
+      );
+      const alert = await this.getDelivery(tenant, id, tx);
+      return { ok: true, alert: alert!, event: this.toEvent(ev[0]) };
+    });
   }
 
   /** Newest first; `retried: false` lists those still waiting for a decision. */

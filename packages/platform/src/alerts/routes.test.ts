@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { seededRandom } from '@bulwark/core/testing';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { IdentityRepository } from '../identity/repository.js';
-import { SESSION_COOKIE } from '../identity/sessions.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../identity/sessions.js';
 import { buildServer } from '../server/server.js';
 import { backends, type FreshDb } from '../storage/test-backends.js';
 import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from './destinations/testing.js';
@@ -39,6 +39,9 @@ for (const backend of backends()) {
     let failing = false;
     let tenantA: number;
     let scopedCookie: string;
+    /** Users of tenant A: an analyst signed in (session), a disabled one and one scoped to an asset group; one of B. */
+    const users = { alice: 0, disabled: 0, scoped: 0, otherTenant: 0 };
+    let alice: { cookie: string; csrf: string };
 
     const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token: string = TOKENS.admin, payload?: unknown) =>
       app.inject({ method, url, headers: auth(token), ...(payload === undefined ? {} : { payload: payload as Json }) });
@@ -62,6 +65,15 @@ for (const backend of backends()) {
       const group = await db.store.createAssetGroup(tenantA, 'team-x');
       const user = await identity.createUser(tenantA, { email: 'scoped@example.com', role: 'analyst', assetGroups: [group.id] });
       scopedCookie = `${SESSION_COOKIE}=${(await identity.createSession(user)).token}`;
+      users.scoped = user.id;
+      const a = await identity.createUser(tenantA, { email: 'alice@example.com', name: 'Alice', role: 'analyst' });
+      users.alice = a.id;
+      const s = await identity.createSession(a);
+      alice = { cookie: `${SESSION_COOKIE}=${s.token}`, csrf: s.csrf };
+      const gone = await identity.createUser(tenantA, { email: 'gone@example.com', role: 'analyst' });
+      await identity.updateUser(tenantA, gone.id, { disabled: true });
+      users.disabled = gone.id;
+      users.otherTenant = (await identity.createUser(tenantB, { email: 'bob@example.com', role: 'analyst' })).id;
     });
     after(async () => {
       await app?.close();
@@ -282,6 +294,135 @@ for (const backend of backends()) {
       } finally {
         await own.close();
       }
+    });
+
+    it('workflow: acknowledge, resolve, reopen and assign fired alerts; history, audit and list filters; other tenants 404', async () => {
+      const all = json(await call('GET', '/api/v1/alerts', TOKENS.auditor)).items as Json[];
+      assert.ok(all.length >= 3, `alerts to work on: ${all.length}`);
+      for (const d of all) assert.deepEqual([d.state, d.assigneeId, d.changedBy], ['open', null, null], `alert ${String(d.id)} starts open, unassigned`);
+      const [a1, a2, a3] = all.map((d) => d.id as number);
+      const patch = (alertId: number, body: unknown, token: string = TOKENS.analyst) => call('PATCH', `/api/v1/alerts/${alertId}`, token, body);
+
+      for (const role of ['developer', 'auditor'] as const) assert.equal((await patch(a1, { state: 'acknowledged' }, TOKENS[role])).statusCode, 403, `${role} may not change alerts`);
+
+      // One row per change, in order: [alert, body, caller, status, state after or error message].
+      const steps: [number, Json, string, number, string | RegExp][] = [
+        [a1, { state: 'acknowledged', note: 'looking into it' }, TOKENS.analyst, 200, 'acknowledged'],
+        [a1, { state: 'resolved', note: 'image rebuilt' }, TOKENS.admin, 200, 'resolved'],
+        [a1, { state: 'acknowledged' }, TOKENS.analyst, 409, /^alert delivery \d+ is resolved: it may become open, not acknowledged$/],
+        [a1, { state: 'open', note: 'came back' }, TOKENS.analyst, 200, 'open'],
+        [a2, { state: 'resolved' }, TOKENS.admin, 200, 'resolved'],
+        [a2, { state: 'resolved' }, TOKENS.admin, 200, 'resolved'],
+        [a3, { state: 'acknowledged' }, TOKENS.analyst, 200, 'acknowledged'],
+        [a3, { state: 'open' }, TOKENS.analyst, 200, 'open'],
+      ];
+      for (const [alertId, body, token, status, want] of steps) {
+        const r = await patch(alertId, body, token);
+        assert.equal(r.statusCode, status, `${JSON.stringify(body)} on ${alertId}: ${r.body}`);
+        if (typeof want === 'string') assert.equal(json(r).state, want, `${JSON.stringify(body)} on ${alertId}`);
+        else assert.match(json(r).message as string, want);
+      }
+
+      const one = json(await call('GET', `/api/v1/alerts/${a1}`, TOKENS.developer));
+      assert.deepEqual([one.state, one.note, one.changedBy], ['open', 'came back', 'token:a-analyst'], 'the alert keeps the latest change');
+      assert.ok(typeof one.changedAt === 'string' && !Number.isNaN(Date.parse(one.changedAt)), `changedAt is an instant: ${String(one.changedAt)}`);
+      const history = one.history as Json[];
+      assert.deepEqual(
+        history.map((e) => [e.fromState, e.state, e.actor, e.note]),
+        [
+          ['open', 'acknowledged', 'token:a-analyst', 'looking into it'],
+          ['acknowledged', 'resolved', 'token:a-admin', 'image rebuilt'],
+          ['resolved', 'open', 'token:a-analyst', 'came back'],
+        ],
+        'history of a1, oldest first (the refused change is not in it)',
+      );
+      assert.equal((json(await call('GET', `/api/v1/alerts/${a2}`)).history as Json[]).length, 1, 'resolving a resolved alert again changes nothing');
+
+      // Assignment: a user of the tenant, active and allowed to read alerts; null unassigns.
+      const assigned = await patch(a1, { assigneeId: users.alice });
+      assert.equal(assigned.statusCode, 200, assigned.body);
+      assert.deepEqual([json(assigned).assigneeId, json(assigned).assigneeName, json(assigned).state], [users.alice, 'Alice', 'open']);
+      const bad: [Json, RegExp][] = [
+        [{ assigneeId: users.otherTenant }, new RegExp(`^alert: assigneeId: expected a user id of this tenant \\(${users.otherTenant} is none\\)`)],
+        [{ assigneeId: 987654321 }, /^alert: assigneeId: expected a user id of this tenant/],
+        [{ assigneeId: users.disabled }, /^alert: assigneeId: expected an active user/],
+        [{ assigneeId: users.scoped }, /^alert: assigneeId: expected a user who may read alerts/],
+        [{ assigneeId: 0 }, /^body\/assigneeId: must be >= 1/],
+        [{ assigneeId: String(users.alice) }, /^body\/assigneeId: must be integer,null/],
+        [{ state: 'closed' }, /^body\/state: must be equal to one of the allowed values/],
+        [{ note: '' }, /^body\/note: must NOT have fewer than 1 characters/],
+        [{}, /^body: must NOT have fewer than 1 properties/],
+        [{ state: 'open', assignee: 'me' }, /^body: unknown field "assignee"/],
+      ];
+      for (const [body, message] of bad) {
+        const r = await patch(a3, body);
+        assert.equal(r.statusCode, 400, `${JSON.stringify(body)}: ${r.body}`);
+        assert.match(json(r).message as string, message, JSON.stringify(body));
+      }
+      assert.equal(json(await call('GET', `/api/v1/alerts/${a3}`)).assigneeId, null, 'refused assignments change nothing');
+
+      // Alice takes a3 herself through the console (session + CSRF): the actor is her user.
+      const mine = await app.inject({ method: 'PATCH', url: `/api/v1/alerts/${a3}`, headers: { cookie: alice.cookie, [CSRF_HEADER]: alice.csrf }, payload: { assigneeId: users.alice, state: 'acknowledged' } });
+      assert.equal(mine.statusCode, 200, mine.body);
+      assert.equal(json(mine).changedBy, `user:${users.alice}`);
+
+      // Another tenant's alert answers exactly like a missing one, and stays as it was.
+      const foreign = await patch(a1, { state: 'acknowledged' }, TOKENS.other);
+      const missing = await patch(987654321, { state: 'acknowledged' }, TOKENS.other);
+      assert.equal(foreign.statusCode, 404);
+      const idOut = (body: string, x: number) => body.replace(new RegExp(`(?<![0-9])${x}(?![0-9])`, 'g'), '<id>');
+      assert.equal(idOut(foreign.body, a1), idOut(missing.body, 987654321), 'foreign and missing ids answer alike');
+      assert.equal((await call('GET', `/api/v1/alerts/${a1}`, TOKENS.other)).statusCode, 404);
+      assert.equal(json(await call('GET', `/api/v1/alerts/${a1}`)).state, 'open', "the other tenant's call changed nothing");
+      assert.equal((await app.inject({ method: 'PATCH', url: `/api/v1/alerts/${a1}`, headers: { cookie: scopedCookie }, payload: { state: 'resolved' } })).statusCode, 403, 'scoped callers may not');
+
+      // List filters: state (comma-separated) and assignee (id, me, none).
+      const ids = async (query: string, headers: Record<string, string> = auth(TOKENS.auditor)) => {
+        const r = await app.inject({ method: 'GET', url: `/api/v1/alerts?${query}`, headers });
+        assert.equal(r.statusCode, 200, `${query}: ${r.body}`);
+        return (json(r).items as Json[]).map((d) => d.id as number).sort((x, y) => x - y);
+      };
+      const expect = (pred: (d: { id: number; state: string; assigneeId: number | null }) => boolean, list: Json[]) =>
+        list.filter((d) => pred(d as never)).map((d) => d.id as number).sort((x, y) => x - y);
+      const now = json(await call('GET', '/api/v1/alerts?limit=1000')).items as Json[];
+      assert.deepEqual(await ids('state=resolved'), [a2]);
+      assert.deepEqual(await ids('state=open'), expect((d) => d.state === 'open', now));
+      assert.ok((await ids('state=open')).includes(a1), 'reopened a1 is open');
+      assert.deepEqual(await ids('state=open,acknowledged'), expect((d) => d.state !== 'resolved', now));
+      assert.deepEqual(await ids(`assignee=${users.alice}`), [a1, a3].sort((x, y) => x - y));
+      assert.deepEqual(await ids(`assignee=${users.alice}&state=acknowledged`), [a3]);
+      assert.deepEqual(await ids('assignee=none'), expect((d) => d.assigneeId === null, now));
+      assert.ok(!(await ids('assignee=none')).includes(a1), 'assigned alerts are not unassigned');
+      assert.deepEqual(await ids('assignee=me', { cookie: alice.cookie }), [a1, a3].sort((x, y) => x - y));
+      const noUser = await call('GET', '/api/v1/alerts?assignee=me', TOKENS.analyst);
+      assert.equal(noUser.statusCode, 400);
+      assert.match(json(noUser).message as string, /^query: assignee: expected a user id or none: "me" needs a caller signed in as a user/);
+      for (const [q, message] of [
+        ['state=closed', /^querystring\/state: must match pattern/],
+        ['assignee=alice', /^querystring\/assignee: must match pattern/],
+      ] as const) {
+        const r = await call('GET', `/api/v1/alerts?${q}`);
+        assert.equal(r.statusCode, 400, q);
+        assert.match(json(r).message as string, message);
+      }
+      assert.deepEqual(json(await call('GET', `/api/v1/alerts?assignee=${users.alice}`, TOKENS.other)).items, [], 'another tenant sees none');
+
+      // Unassign; every change is in the audit log, chained.
+      const un = await patch(a1, { assigneeId: null, note: 'back to the pool' });
+      assert.equal(json(un).assigneeId, null);
+      assert.deepEqual((json(un).history as Json[]).at(-1), { ...(json(un).history as Json[]).at(-1), fromAssigneeId: users.alice, assigneeId: null, note: 'back to the pool' });
+      const audited = (await db.store.listAudit(tenantA)).filter((a) => a.action === 'alert.update');
+      const changes = [a1, a2, a3].map((x) => ({ x, n: 0 }));
+      for (const x of [a1, a2, a3]) changes.find((c) => c.x === x)!.n = (json(await call('GET', `/api/v1/alerts/${x}`)).history as Json[]).length;
+      assert.equal(audited.length, changes.reduce((t, c) => t + c.n, 0), 'one audit record per workflow change');
+      for (const c of changes) assert.equal(audited.filter((a) => a.target === `alert:${c.x}`).length, c.n, `audit records of alert ${c.x}`);
+      const last = audited.at(-1)!;
+      assert.deepEqual([last.actor, last.target, last.details], ['token:a-analyst', `alert:${a1}`, { fromState: 'open', state: 'open', fromAssigneeId: users.alice, assigneeId: null, note: 'back to the pool' }]);
+      assert.ok(audited.some((a) => a.actor === `user:${users.alice}`), 'the session change is audited as the user');
+      const a3history = json(await call('GET', `/api/v1/alerts/${a3}`, TOKENS.auditor)).history as Json[];
+      assert.deepEqual(a3history.at(-1)!.names, { actor: 'Alice', assignee: 'Alice' }, 'history names the users for callers that may not list them');
+      assert.equal(a3history[0].names, undefined, 'token actors and no assignee: no names');
+      assert.equal((await db.store.verifyAuditChain(tenantA)).ok, true);
     });
   });
 }

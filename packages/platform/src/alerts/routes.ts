@@ -1,5 +1,6 @@
-// The alerts API: rules, destinations (+ test message), silences, allow-list, deliveries and dead letters.
-import { ExternalError } from '@bulwark/core';
+// The alerts API: rules, destinations (+ test message), silences, allow-list, deliveries (fired alerts, with their
+// workflow: state, assignee, note, history) and dead letters.
+import { ExternalError, InputError } from '@bulwark/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ONLY, CAN_TRIAGE, READ_ROLES } from '../server/auth.js';
 import { principal, type ApiModule, type Principal } from '../server/context.js';
@@ -11,6 +12,7 @@ import { createAlertListener, type AlertListenerOptions } from './listener.js';
 import { AlertRepository, maskDestination } from './repository.js';
 import {
   alertIdParams,
+  alertWorkflowPatchSchema,
   allowlistCreateSchema,
   deadLetterQuerySchema,
   deliveryQuerySchema,
@@ -21,7 +23,7 @@ import {
   silenceCreateSchema,
   silenceQuerySchema,
 } from './schemas.js';
-import type { AlertPayload, AlertRuleInput, AllowlistInput, DeliveryStatus, Destination, DestinationInput, SilenceInput } from './types.js';
+import { ALERT_TRANSITIONS, type AlertPayload, type AlertRuleInput, type AlertState, type AlertWorkflowPatch, type AllowlistInput, type DeliveryStatus, type Destination, type DestinationInput, type SilenceInput } from './types.js';
 
 export interface AlertsModuleOptions {
   /** Run a dispatcher in this process (started on register, stopped on app close): true or its options. Default off. */
@@ -302,23 +304,80 @@ export function createAlertsModule(opts: AlertsModuleOptions = {}): ApiModule {
 
       // ---- deliveries and dead letters -------------------------------------------------------------------------------
 
-      app.get<{ Querystring: { status?: string; ruleId?: string; limit?: string; cursor?: string } }>(
+      app.get<{ Querystring: { status?: string; ruleId?: string; state?: string; assignee?: string; limit?: string; cursor?: string } }>(
         '/api/v1/alerts',
-        { ...read, schema: { summary: 'Alert deliveries, newest first (status: pending, failed, sent, dead)', tags, security: bearer, querystring: deliveryQuerySchema, response: errorResponses } },
+        {
+          ...read,
+          schema: {
+            summary: 'Alert deliveries, newest first (status: pending, failed, sent, dead; state: open, acknowledged, resolved; assignee: a user id, me or none)',
+            tags,
+            security: bearer,
+            querystring: deliveryQuerySchema,
+            response: errorResponses,
+          },
+        },
         async (req, reply) => {
           const p = principal(req);
           const denied = unscoped(p, reply);
           if (denied) return denied;
           const q = req.query;
           const status = q.status === undefined ? undefined : ([...new Set(q.status.split(','))] as DeliveryStatus[]);
-          return repo.listDeliveries(p.tenant, { status, ruleId: q.ruleId === undefined ? undefined : Number(q.ruleId) }, { limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor });
+          const state = q.state === undefined ? undefined : ([...new Set(q.state.split(','))] as AlertState[]);
+          let assignee: number | 'none' | undefined;
+          if (q.assignee === 'me') {
+            if (p.userId === undefined) throw new InputError({ file: 'query', field: 'assignee', expected: 'a user id or none: "me" needs a caller signed in as a user (this token belongs to none)' });
+            assignee = p.userId;
+          } else if (q.assignee !== undefined) assignee = q.assignee === 'none' ? 'none' : Number(q.assignee);
+          return repo.listDeliveries(
+            p.tenant,
+            { status, ruleId: q.ruleId === undefined ? undefined : Number(q.ruleId), state, assignee },
+            { limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor },
+          );
         },
       );
 
-      app.get<IdReq>('/api/v1/alerts/:id', { ...read, schema: { summary: 'One alert delivery', tags, security: bearer, params: alertIdParams, response: errorResponses } }, async (req, reply) => {
-        const p = principal(req);
-        return unscoped(p, reply) ?? (await repo.getDelivery(p.tenant, id(req))) ?? notFound(reply, 'alert delivery', req);
-      });
+      app.get<IdReq>(
+        '/api/v1/alerts/:id',
+        { ...read, schema: { summary: 'One alert delivery, with the history of its workflow (state, assignee, notes), oldest first', tags, security: bearer, params: alertIdParams, response: errorResponses } },
+        async (req, reply) => {
+          const p = principal(req);
+          const denied = unscoped(p, reply);
+          if (denied) return denied;
+          const d = await repo.getDelivery(p.tenant, id(req));
+          return d ? { ...d, history: await repo.alertHistory(p.tenant, d.id) } : notFound(reply, 'alert delivery', req);
+        },
+      );
+
+      app.patch<IdReq & { Body: AlertWorkflowPatch }>(
+        '/api/v1/alerts/:id',
+        {
+          ...triage,
+          schema: {
+            summary: 'Acknowledge, resolve or reopen a fired alert, assign it (assigneeId: a user of the tenant, null unassigns) and/or add a note',
+            tags,
+            security: bearer,
+            params: alertIdParams,
+            body: alertWorkflowPatchSchema,
+            response: withConflict,
+          },
+        },
+        async (req, reply) => {
+          const p = principal(req);
+          const denied = unscoped(p, reply);
+          if (denied) return denied;
+          const r = await repo.updateWorkflow(p.tenant, id(req), req.body, p.actor);
+          if (!r.ok && r.reason === 'missing') return notFound(reply, 'alert delivery', req);
+          if (!r.ok && r.reason === 'transition') {
+            return ctx.send(reply, 409, `alert delivery ${req.params.id} is ${r.from}: it may become ${ALERT_TRANSITIONS[r.from].join(' or ')}, not ${r.to}`);
+          }
+          if (!r.ok) return ctx.send(reply, 409, `alert delivery ${req.params.id} was changed meanwhile: reload it and try again`);
+          if (r.event) {
+            const e = r.event;
+            await ctx.audit(p, 'alert.update', `alert:${r.alert.id}`, { fromState: e.fromState, state: e.state, fromAssigneeId: e.fromAssigneeId, assigneeId: e.assigneeId, note: e.note });
+          }
+          return { ...r.alert, history: await repo.alertHistory(p.tenant, r.alert.id) };
+        },
+      );
 
       app.get<{ Querystring: { retried?: 'true' | 'false'; limit?: string; cursor?: string } }>(
         '/api/v1/alert-dead-letters',

@@ -4,7 +4,7 @@ import { SEVERITIES } from '@bulwark/core';
 import { FINDING_TYPES } from '../storage/types.js';
 import type { JsonSchema } from './check.js';
 import { DESTINATION_KINDS } from './destinations/registry.js';
-import { DELIVERY_STATUSES, FINDING_CHANGES, GROUP_FIELDS } from './types.js';
+import { ALERT_STATES, DELIVERY_STATUSES, FINDING_CHANGES, GROUP_FIELDS } from './types.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$', description: 'a name without control characters' } as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '^[^\\u0000]+$', description: 'text without NUL' }) as const;
@@ -107,7 +107,26 @@ const cursor = { type: 'string', pattern: '^[1-9][0-9]{0,14}$', description: 'ne
 export const deliveryQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { status: csv(DELIVERY_STATUSES), ruleId: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' }, limit, cursor },
+  properties: {
+    status: csv(DELIVERY_STATUSES),
+    ruleId: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' },
+    state: csv(ALERT_STATES),
+    assignee: { type: 'string', pattern: '^(me|none|[1-9][0-9]{0,14})$', description: 'a user id, me (the caller) or none (unassigned)' },
+    limit,
+    cursor,
+  },
+} as const;
+
+/** PATCH /api/v1/alerts/:id: the workflow of a fired alert (state, assignee, note). */
+export const alertWorkflowPatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    state: { type: 'string', enum: [...ALERT_STATES] },
+    assigneeId: { type: ['integer', 'null'], minimum: 1, maximum: 999_999_999_999_999 },
+    note: text(2000),
+  },
 } as const;
 
 export const deadLetterQuerySchema = {
@@ -137,4 +156,5 @@ export const S = {
   allowlistCreate: allowlistCreateSchema as unknown as JsonSchema,
   destinationBase: { type: 'object', additionalProperties: false, required: ['kind', 'name', 'config'], properties: destinationCreateSchema.properties } as unknown as JsonSchema,
   destinationPatch: destinationPatchSchema as unknown as JsonSchema,
+  alertWorkflowPatch: alertWorkflowPatchSchema as unknown as JsonSchema,
 };

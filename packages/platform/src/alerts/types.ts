@@ -191,7 +191,44 @@ export interface AlertPayload {
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'dead';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'failed', 'dead'];
 
-/** One alert to one destination. `failed`: an attempt failed and a retry is scheduled; `dead`: moved to dead letters. */
+/** Where people are with a fired alert: nobody looked yet, someone is on it, dealt with. */
+export type AlertState = 'open' | 'acknowledged' | 'resolved';
+export const ALERT_STATES: readonly AlertState[] = ['open', 'acknowledged', 'resolved'];
+/** The states each state may move to; resolved goes back to open first (reopen), never straight to acknowledged. */
+export const ALERT_TRANSITIONS: Readonly<Record<AlertState, readonly AlertState[]>> = {
+  open: ['acknowledged', 'resolved'],
+  acknowledged: ['open', 'resolved'],
+  resolved: ['open'],
+};
+
+/** A change of a fired alert's workflow (PATCH /api/v1/alerts/:id); at least one field. */
+export interface AlertWorkflowPatch {
+  state?: AlertState;
+  /** A user id of the alert's tenant (active, not scoped to asset groups); null unassigns. */
+  assigneeId?: number | null;
+  /** Why, or what was done; kept on the alert and in its history. */
+  note?: string;
+}
+
+/** One entry of an alert's workflow history, oldest first. */
+export interface AlertStateEvent {
+  id: number;
+  /** Audit actor of the change: "user:7", "token:ci". */
+  actor: string;
+  at: string;
+  fromState: AlertState;
+  state: AlertState;
+  fromAssigneeId: number | null;
+  assigneeId: number | null;
+  note: string | null;
+  /** Names of the users above (the actor when it is "user:<id>"), for callers that may not list users. */
+  names?: { actor?: string; fromAssignee?: string; assignee?: string };
+}
+
+/**
+ * One alert to one destination. `failed`: an attempt failed and a retry is scheduled; `dead`: moved to dead letters.
+ * `status` is the delivery's; `state`, `assigneeId`, `note`, `changedBy`/`changedAt` are the people's workflow.
+ */
 export interface Delivery {
   id: number;
   ruleId: number | null;
@@ -204,6 +241,14 @@ export interface Delivery {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  state: AlertState;
+  assigneeId: number | null;
+  /** The assignee's name; set by the API reads (list, one, change), absent elsewhere (dispatcher). */
+  assigneeName?: string | null;
+  note: string | null;
+  /** Who last changed the workflow and when; null until the first change. */
+  changedBy: string | null;
+  changedAt: string | null;
 }
 
 export interface DeadLetter {

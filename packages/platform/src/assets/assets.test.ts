@@ -259,5 +259,76 @@ for (const backend of backends()) {
 
       assert.deepEqual(await listAssets(db.store, tenantA, {}, [], { limit: 10 }), { items: [] }, 'an empty scope sees nothing');
     });
+
+    it('searches key and name with q: case-insensitive, LIKE wildcards literal, paged, scoped, tenant-bound', async () => {
+      // Names and keys holding %, _ and \ (which LIKE would read as patterns), and look-alikes that must not match.
+      await db.store.ingestScan(
+        tenantA,
+        {
+          id: 'search-1',
+          target: 'git.example/search',
+          kind: 'repository',
+          startedAt: '2026-01-02T00:00:00Z',
+          finishedAt: '2026-01-02T00:01:00Z',
+          assets: [
+            { kind: 'repository', key: 'git.example/100%_Done', name: 'Coverage 100%' },
+            { kind: 'repository', key: 'git.example/100xyDone', name: 'Coverage 100 percent' },
+            { kind: 'repository', key: 'git.example/a_b', name: 'A_B' },
+            { kind: 'repository', key: 'git.example/axb', name: 'AxB' },
+            { kind: 'repository', key: 'git.example/win', name: 'C:\\Temp\\Build' },
+          ],
+        },
+        [],
+      );
+      const all: Asset[] = [];
+      for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+        const page = json<{ items: Asset[]; nextCursor?: string }>(await get(`/api/v1/assets?limit=1000${cursor ? `&cursor=${cursor}` : ''}`));
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      }
+      const expected = (needle: string, kind?: string) =>
+        all.filter((a) => (kind === undefined || a.kind === kind) && (a.key.toLowerCase().includes(needle.toLowerCase()) || a.name.toLowerCase().includes(needle.toLowerCase()))).map((a) => a.id);
+      const search = async (query: string, headers?: Record<string, string>) => {
+        const r = await get(`/api/v1/assets?${query}`, headers);
+        assert.equal(r.statusCode, 200, `${query}: ${r.body}`);
+        return json<{ items: Asset[]; nextCursor?: string }>(r).items.map((a) => a.id);
+      };
+      for (const needle of ['LODASH', 'shop', 'Deployment/SHOP', '%', '_', '100%_d', 'a_b', '\\', 'c:\\temp', 'nothing-like-this']) {
+        const want = expected(needle);
+        assert.deepEqual(await search(`q=${encodeURIComponent(needle)}`), want, `q=${needle} matches key or name, case-insensitive, wildcards literal`);
+      }
+      for (const needle of ['%', '_', '\\']) {
+        const n = expected(needle).length;
+        assert.ok(n > 0 && n < all.length, `q=${needle} matches some assets (${n} of ${all.length}), not every one`);
+      }
+      assert.ok(!(await search('q=a_b')).some((id) => all.find((a) => a.id === id)?.key === 'git.example/axb'), '_ is not a one-character wildcard');
+      assert.ok(!(await search(`q=${encodeURIComponent('100%_')}`)).some((id) => all.find((a) => a.id === id)?.key === 'git.example/100xyDone'), '% is not a wildcard');
+      assert.deepEqual(await search('q=shop&kind=workload'), expected('shop', 'workload'), 'q combines with kind');
+
+      const paged: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = json<{ items: Asset[]; nextCursor?: string }>(await get(`/api/v1/assets?q=example&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+        assert.ok(page.items.length <= 2, 'page size respected with q');
+        paged.push(...page.items.map((a) => a.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      assert.ok(paged.length > 2, `several pages of matches (${paged.length})`);
+      assert.deepEqual(paged, expected('example'), 'the cursor pages through the matches once, in id order');
+
+      assert.deepEqual(await search('q=b%20image', auth(TOKEN_B)), [foreignAssetId], 'tenant B finds its own asset');
+      assert.deepEqual(await search('q=b%20image'), expected('b image'), "tenant A never finds tenant B's asset");
+      assert.ok(!(await search('q=registry')).includes(foreignAssetId), "tenant B's image stays hidden from A");
+
+      const shop = json<{ items: { id: number; name: string }[] }>(await get('/api/v1/asset-groups')).items.find((g) => g.name === 'shop');
+      assert.ok(shop, 'group shop exists');
+      const members = new Set(json<{ items: Asset[] }>(await get(`/api/v1/assets?group=${shop.id}`)).items.map((a) => a.id));
+      const scoped = await listAssets(db.store, tenantA, { q: 'SHOP' }, [shop.id], { limit: 100 });
+      assert.deepEqual(scoped.items.map((a) => a.id), expected('shop').filter((id) => members.has(id)), 'q searches only within the scope');
+      assert.deepEqual(await listAssets(db.store, tenantA, { q: 'shop' }, [], { limit: 100 }), { items: [] }, 'an empty scope finds nothing');
+
+      assert.equal((await get('/api/v1/assets?q=')).statusCode, 400, 'an empty q is refused');
+      assert.equal((await get(`/api/v1/assets?q=${'x'.repeat(201)}`)).statusCode, 400, 'q is at most 200 characters');
+    });
   });
 }

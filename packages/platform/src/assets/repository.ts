@@ -3,6 +3,7 @@
 // tenant first; another tenant's ids behave as missing ones.
 import { InputError } from '@bulwark/core';
 import type { SqlValue } from '../storage/driver.js';
+import { containsClause, containsPattern } from '../storage/sql-store.js';
 import type { Asset, AssetKind, AssetRelation, Criticality, Page, RelationKind, Store, TenantId } from '../storage/types.js';
 
 /** Asset groups the caller is scoped to; undefined = the whole tenant, [] = nothing. */
@@ -62,11 +63,14 @@ function scopeClause(tenant: TenantId, scope: Scope, where: string[], params: Sq
   return true;
 }
 
-/** The tenant's assets by id ascending, optionally of one kind and/or one group, within the scope. */
+/**
+ * The tenant's assets by id ascending, optionally of one kind and/or one group and/or whose key or name contains
+ * `q` (case-insensitive; `%` and `_` match themselves), within the scope.
+ */
 export async function listAssets(
   store: Store,
   tenant: TenantId,
-  filter: { kind?: AssetKind; groupId?: number },
+  filter: { kind?: AssetKind; groupId?: number; q?: string },
   scope: Scope,
   page: { limit: number; cursor?: string },
 ): Promise<Page<Asset>> {
@@ -80,6 +84,11 @@ export async function listAssets(
   if (filter.groupId !== undefined) {
     where.push('a.id IN (SELECT g.asset_id FROM asset_group_members g WHERE g.tenant_id = ? AND g.group_id = ?)');
     params.push(tenant, filter.groupId);
+  }
+  if (filter.q !== undefined && filter.q !== '') {
+    where.push(`(${containsClause('a.asset_key')} OR ${containsClause('a.name')})`);
+    const p = containsPattern(filter.q);
+    params.push(p, p);
   }
   if (page.cursor !== undefined) {
     where.push('a.id > ?');

@@ -44,6 +44,7 @@ const listQuery = {
   properties: {
     kind: { type: 'string', enum: [...ASSET_KINDS] },
     group: id('asset group (only its members)'),
+    q: { type: 'string', minLength: 1, maxLength: 200, description: 'case-insensitive substring of the key or name ("lodash", "cluster/prod/")' },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'page size 1–1000, default 100' },
     cursor: { type: 'string', minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$', description: 'nextCursor of the previous page' },
   },
@@ -96,12 +97,12 @@ export const assetsModule: ApiModule = {
   async register(app, ctx) {
     const { store } = ctx;
 
-    app.get<{ Querystring: { kind?: AssetKind; group?: string; limit?: string; cursor?: string } }>(
+    app.get<{ Querystring: { kind?: AssetKind; group?: string; q?: string; limit?: string; cursor?: string } }>(
       '/api/v1/assets',
       {
         onRequest: ctx.requireRole(READ_ROLES),
         schema: {
-          summary: "List the tenant's assets by id (scoped to the caller's asset groups)",
+          summary: "List the tenant's assets by id, optionally searched by key or name (scoped to the caller's asset groups)",
           tags: ['assets'],
           security: bearer,
           querystring: listQuery,
@@ -117,7 +118,8 @@ export const assetsModule: ApiModule = {
         const limit = pageSize(q.limit, 100);
         if (limit === undefined) return ctx.send(reply, 400, LIMIT_MESSAGE);
         const groupId = q.group === undefined ? undefined : Number(q.group);
-        return listAssets(store, p.tenant, { ...(q.kind ? { kind: q.kind } : {}), ...(groupId !== undefined ? { groupId } : {}) }, p.assetGroups, {
+        const filter = { ...(q.kind ? { kind: q.kind } : {}), ...(groupId !== undefined ? { groupId } : {}), ...(q.q !== undefined ? { q: q.q } : {}) };
+        return listAssets(store, p.tenant, filter, p.assetGroups, {
           limit,
           ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         });

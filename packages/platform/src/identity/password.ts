@@ -59,3 +59,8 @@ export function checkPasswordPolicy(password: unknown): asserts password is stri
     throw new InputError({ file: 'user', field: 'password', expected: `${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters` });
   }
 }
+
+/** A password for a generated first admin: 24 random characters (144 bits). */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}

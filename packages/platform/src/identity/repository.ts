@@ -53,6 +53,27 @@ export interface IdentityOptions {
   idleMs?: number;
 }
 
+/** A tenant as its administrators see it (`GET /api/v1/tenants`). */
+export interface TenantSummary {
+  id: TenantId;
+  /** Lowercase URL-safe name, unique, fixed at creation: "default", "team-blue". */
+  slug: string;
+  /** Display name; its admins may change it. */
+  name: string;
+  createdAt: string;
+  /** Users of the tenant, disabled ones included. */
+  users: number;
+  /** Findings of the tenant with status open. */
+  openFindings: number;
+}
+
+/** A new tenant and its first administrator. */
+export interface TenantCreate {
+  slug: string;
+  name: string;
+  admin: { email: string; name?: string };
+}
+
 export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'disabled' };
 
 const EMAIL = /^[^\s@]{1,128}@[^\s@]{1,253}$/;
@@ -81,6 +102,28 @@ function name(v: unknown, fallback: string): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 256 || v.includes('\0')) fail('name', 'a name of 1–256 characters');
   return v;
 }
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function tenantSlug(v: unknown): string {
+  if (typeof v !== 'string' || !SLUG.test(v)) throw new InputError({ file: 'tenant', field: 'slug', expected: 'lowercase letters, digits and dashes (at most 63), starting with a letter or digit' });
+  return v;
+}
+
+function tenantName(v: unknown): string {
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > 256 || v.includes('\0')) throw new InputError({ file: 'tenant', field: 'name', expected: 'a name of 1–256 characters' });
+  return v.trim();
+}
+
+function toSummary(r: Row): TenantSummary {
+  return { id: Number(r.id), slug: r.slug as string, name: r.name as string, createdAt: r.created_at as string, users: Number(r.users), openFindings: Number(r.open_findings) };
+}
+
+// Counted per tenant through the (tenant_id, …) indexes of users and findings (findings_status_priority).
+const TENANT_SUMMARY = `SELECT t.id, t.slug, t.name, t.created_at,
+  (SELECT count(*) FROM users u WHERE u.tenant_id = t.id) AS users,
+  (SELECT count(*) FROM findings f WHERE f.tenant_id = t.id AND f.status = 'open') AS open_findings
+FROM tenants t`;
 
 function groupIds(v: unknown): number[] {
   if (!Array.isArray(v) || v.length > 1000) fail('assetGroups', 'an array of at most 1000 asset group ids');
@@ -257,6 +300,60 @@ export class IdentityRepository {
 
   async revokeSession(sessionId: number): Promise<void> {
     await this.db.run('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [new Date().toISOString(), sessionId]);
+  }
+
+  // ------------------------------------------------------------------ tenants
+
+  /**
+   * The platform tenant: the first one created, i.e. the `default` tenant `bulwark server` bootstraps on an empty
+   * store. Its admins are the platform's administrators (they list, create and rename every tenant).
+   */
+  async platformTenant(): Promise<TenantId | undefined> {
+    const rows = await this.db.all<Row>('SELECT min(id) AS id FROM tenants');
+    return rows[0]?.id === null || rows[0]?.id === undefined ? undefined : Number(rows[0].id);
+  }
+
+  /** Every tenant with its counts, oldest first; or only tenant `only` (empty when it does not exist). */
+  async listTenants(only?: TenantId): Promise<TenantSummary[]> {
+    const rows = only === undefined ? await this.db.all<Row>(`${TENANT_SUMMARY} ORDER BY t.id`) : await this.db.all<Row>(`${TENANT_SUMMARY} WHERE t.id = ?`, [only]);
+    return rows.map(toSummary);
+  }
+
+  /**
+   * Creates a tenant and its first admin (with this password) in one transaction; undefined when the slug is
+   * taken. Input errors name the field: slug, name, admin.email, admin.name.
+   */
+  async createTenant(input: TenantCreate, password: string): Promise<{ tenant: TenantSummary; admin: User } | undefined> {
+    const slug = tenantSlug(input?.slug);
+    const tname = tenantName(input.name);
+    let adminEmail: string;
+    let adminName: string;
+    try {
+      adminEmail = email(input.admin?.email);
+      adminName = name(input.admin.name, adminEmail);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError({ file: 'tenant', field: `admin.${e.field ?? 'email'}`, expected: e.expected, cause: e });
+      throw e;
+    }
+    const hash = await hashPassword(password, this.cost);
+    return this.db.transaction(async (tx) => {
+      const now = new Date().toISOString();
+      const t = await tx.all<Row>('INSERT INTO tenants (slug, name, created_at) VALUES (?, ?, ?) ON CONFLICT (slug) DO NOTHING RETURNING id', [slug, tname, now]);
+      if (t.length === 0) return undefined;
+      const id = Number(t[0].id);
+      const u = await tx.all<Row>(`INSERT INTO users (tenant_id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'admin', ?, ?) RETURNING ${USER_COLS}`, [id, adminEmail, adminName, hash, now]);
+      const admin = await this.toUser(tx, u[0]);
+      const summary = await tx.all<Row>(`${TENANT_SUMMARY} WHERE t.id = ?`, [id]);
+      return { tenant: toSummary(summary[0]), admin };
+    });
+  }
+
+  /** Changes a tenant's display name (its slug stays); undefined when there is no such tenant. */
+  async renameTenant(id: TenantId, newName: string): Promise<TenantSummary | undefined> {
+    const n = tenantName(newName);
+    const changed = await this.db.all<Row>('UPDATE tenants SET name = ? WHERE id = ? RETURNING id', [n, id]);
+    if (changed.length === 0) return undefined;
+    return (await this.listTenants(id))[0];
   }
 
   // ------------------------------------------------------------------ OIDC

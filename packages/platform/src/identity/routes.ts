@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import { ROLES, type Role } from '../storage/types.js';
 import { ADMIN_ONLY, READ_ROLES } from '../server/auth.js';
@@ -7,6 +6,7 @@ import { bearer, errorResponses, errorSchema, idParamsSchema } from '../server/s
 import type { OidcClient } from './oidc.js';
 import type { IdentityRepository, User } from './repository.js';
 import { clearSessionCookies, setSessionCookies, type CookieOptions } from './sessions.js';
+import { registerTenantRoutes } from './tenants.js';
 
 export interface IdentityModuleOptions {
   repo: IdentityRepository;
@@ -54,7 +54,13 @@ const tokenBody = {
 const auditQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { afterSeq: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+  properties: {
+    afterSeq: { type: 'string', pattern: '^[0-9]{1,15}$', description: 'seq of the last record of the previous page' },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'records per page, 1–1000, default 100' },
+    q: { type: 'string', minLength: 1, maxLength: 200, description: 'case-insensitive substring of the action, actor, target or details' },
+    action: { type: 'string', minLength: 1, maxLength: 200, description: 'exact action ("finding.status")' },
+    actor: { type: 'string', minLength: 1, maxLength: 200, description: 'exact actor ("user:42", "token:ci-main")' },
+  },
 } as const;
 
 const oidcLoginQuery = {
@@ -72,7 +78,7 @@ function publicUser(u: User) {
   return u;
 }
 
-/** Login (local and OIDC), sessions, the caller's identity, users, API tokens and the audit log. */
+/** Login (local and OIDC), sessions, the caller's identity, users, API tokens, tenants and the audit log. */
 export function createIdentityModule(opts: IdentityModuleOptions): ApiModule {
   const { repo } = opts;
   return {
@@ -248,14 +254,21 @@ export function createIdentityModule(opts: IdentityModuleOptions): ApiModule {
         },
       );
 
+      // ---------------------------------------------------------------- tenants
+      await registerTenantRoutes(app, ctx, repo);
+
       // ---------------------------------------------------------------- audit
       const AUDIT_READERS: readonly Role[] = ['admin', 'auditor'];
-      app.get<{ Querystring: { afterSeq?: string; limit?: string } }>(
+      app.get<{ Querystring: { afterSeq?: string; limit?: string; q?: string; action?: string; actor?: string } }>(
         '/api/v1/audit',
-        { onRequest: ctx.requireRole(AUDIT_READERS), schema: { summary: "The tenant's audit log, oldest first", tags: ['audit'], security: bearer, querystring: auditQuery, response: errorResponses } },
+        {
+          onRequest: ctx.requireRole(AUDIT_READERS),
+          schema: { summary: "The tenant's audit log, oldest first; q, action and actor narrow it (pages of matches)", tags: ['audit'], security: bearer, querystring: auditQuery, response: errorResponses },
+        },
         async (req) => {
           const q = req.query;
-          return { items: await store.listAudit(principal(req).tenant, { afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? undefined : Number(q.limit) }) };
+          const filter = { ...(q.q !== undefined ? { q: q.q } : {}), ...(q.action !== undefined ? { action: q.action } : {}), ...(q.actor !== undefined ? { actor: q.actor } : {}) };
+          return { items: await store.listAudit(principal(req).tenant, { afterSeq: q.afterSeq === undefined ? undefined : Number(q.afterSeq), limit: q.limit === undefined ? undefined : Number(q.limit) }, filter) };
         },
       );
 
@@ -266,7 +279,4 @@ export function createIdentityModule(opts: IdentityModuleOptions): ApiModule {
   };
 }
 
-/** A password for a generated first admin: 24 random characters. */
-export function generatePassword(): string {
-  return randomBytes(18).toString('base64url');
-}
+export { generatePassword } from './password.js';

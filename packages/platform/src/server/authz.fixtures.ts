@@ -17,7 +17,15 @@ export interface Fixture {
   query?: string;
   /** The seeded object the route's path id names. */
   id?: (seeded: Seeded) => string | undefined;
+  /**
+   * The platform tenant's admins act on every tenant's object through this route (identity/README.md): for them
+   * another tenant's id is found, not missing. Every other caller still gets 404 as for a missing id.
+   */
+  platformWide?: true;
 }
+
+/** Both tenants of the matrix bear this display name, so a rename by the platform admin changes no other tenant. */
+const TENANT_NAME = 'Tenant of the authorization matrix';
 
 async function created(r: LightMyRequestResponse, what: string): Promise<Record<string, unknown>> {
   if (r.statusCode !== 201 && r.statusCode !== 200) throw new Error(`seeding ${what}: ${r.statusCode} ${r.body}`);
@@ -49,6 +57,8 @@ export const AUTHZ_FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/findings': {},
   'GET /api/v1/findings/summary': {},
   'GET /api/v1/findings/trends': {},
+  'GET /api/v1/findings/groups': { query: 'by=rule' },
+  'POST /api/v1/findings/status': { body: (s: Seeded) => ({ ids: [Number(s.finding)], status: 'suppressed', reason: 'matrix test', expiresAt: '2099-01-01T00:00:00Z' }) },
   'GET /api/v1/findings/{id}': { id: (s) => s.finding },
   'PATCH /api/v1/findings/{id}/status': { id: (s) => s.finding, body: { status: 'suppressed', reason: 'matrix test', expiresAt: '2099-01-01T00:00:00Z' } },
 
@@ -134,6 +144,7 @@ export const AUTHZ_FIXTURES: Record<string, Fixture> = {
     },
   },
   'GET /api/v1/alerts/{id}': { id: (s) => s.delivery },
+  'PATCH /api/v1/alerts/{id}': { id: (s) => s.delivery, body: { state: 'acknowledged', note: 'matrix' } },
   'GET /api/v1/alert-dead-letters': {},
   'POST /api/v1/alert-dead-letters/{id}/retry': { id: (s) => s.deadLetter },
 
@@ -162,6 +173,18 @@ export const AUTHZ_FIXTURES: Record<string, Fixture> = {
   'PATCH /api/v1/report-schedules/{id}': { id: (s) => s.schedule, body: { enabled: false } },
   'DELETE /api/v1/report-schedules/{id}': { id: (s) => s.schedule },
 
+  // ------------------------------------------------------------------ compliance
+  'GET /api/v1/compliance': { query: 'scope=tenant' },
+  // Frameworks are not tenant objects (every tenant reads the same ids), so no seeded id can belong to one tenant:
+  // the path names a framework that does not exist, whose 404 must read alike for every tenant and role. The
+  // role gate runs before the lookup, so the matrix still records who may call it; compliance.test.ts reads real ones.
+  'GET /api/v1/compliance/{framework}': { id: () => 'no-such-framework' },
+
+  // ------------------------------------------------------------------ retention (the defaults: nothing seeded is old enough to prune)
+  'GET /api/v1/settings/retention': {},
+  'PUT /api/v1/settings/retention': { body: { findingsDays: 180, scansDays: 365, reportsDays: 90, alertsDays: 90, auditDays: 0 } },
+  'POST /api/v1/settings/retention/run': {},
+
   // ------------------------------------------------------------------ identity
   'POST /api/v1/auth/logout': {},
   'GET /api/v1/auth/me': {},
@@ -186,6 +209,19 @@ export const AUTHZ_FIXTURES: Record<string, Fixture> = {
   },
   'GET /api/v1/tokens': {},
   'DELETE /api/v1/tokens/{id}': { id: (s) => s.token },
+  // ------------------------------------------------------------------ tenants (tenant-a, created first, is the platform tenant)
+  'GET /api/v1/tenants': {},
+  'POST /api/v1/tenants': { body: () => ({ slug: `matrix-${Math.random().toString(36).slice(2)}`, name: 'Matrix', admin: { email: 'first-admin@example.com' } }) },
+  'PATCH /api/v1/tenants/{id}': {
+    // Each tenant's own admin renames it (tenant-b's admin is not a platform admin: this is the own-tenant path).
+    async seed(call, _s, { tenant }) {
+      await created(await call('PATCH', `/api/v1/tenants/${tenant}`, { name: TENANT_NAME }), 'tenant rename');
+      return { tenantId: String(tenant) };
+    },
+    id: (s) => s.tenantId,
+    body: { name: TENANT_NAME },
+    platformWide: true,
+  },
   'GET /api/v1/audit': {},
   'GET /api/v1/audit/verify': {},
 };

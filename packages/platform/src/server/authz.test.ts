@@ -1,6 +1,8 @@
 // Acceptance 1 of the platform issue: every API route called as every role of two tenants. No read or write
 // crosses a tenant; another tenant's object answers exactly as a missing one (same status, same message); roles
-// are enforced as the golden matrix (authz.golden.json) says; auditors never write.
+// are enforced as the golden matrix (authz.golden.json) says; auditors never write. The one exception is tenant
+// administration: tenant a is created first, so it is the platform tenant, and its admins list, create and rename
+// every tenant (identity/README.md); tenant b's admins only see and rename their own.
 // BULWARK_UPDATE_GOLDEN=1 rewrites the golden matrix after an intended change.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,11 @@ const PUBLIC = new Set(['GET /api/v1/auth/providers', 'POST /api/v1/auth/login',
 const AUDITOR_WRITES = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/reports']);
 
 type Route = { method: string; path: string };
+
+/** The platform tenant (created first): its admins reach every tenant through `platformWide` routes. */
+const PLATFORM = 'a';
+/** An ordinary tenant: its admins administer only itself. */
+const ORDINARY = 'b';
 
 const token = (tenant: 'a' | 'b', role: Role) => `tok-${tenant}-${role}-0123456789abcdef`;
 
@@ -114,6 +121,11 @@ for (const backend of backends()) {
           for (const role of ROLES) {
             const foreign = await request(r, me, role, foreignId);
             const missing = await request(r, me, role, MISSING_ID);
+            if (me === PLATFORM && role === 'admin' && f.platformWide) {
+              assert.equal(foreign.statusCode, 200, `${routeKey(r)} as the platform admin reaches the other tenant's ${foreignId}: ${foreign.body.slice(0, 200)}`);
+              assert.equal(missing.statusCode, 404, `${routeKey(r)} as the platform admin on a missing id: ${missing.body.slice(0, 200)}`);
+              continue;
+            }
             assert.ok(foreign.statusCode === 403 || foreign.statusCode === 404, `${routeKey(r)} as ${me}/${role} on the other tenant's ${foreignId}: ${foreign.statusCode} ${foreign.body.slice(0, 200)}`);
             assert.equal(normalized(foreign, [foreignId]), normalized(missing, [MISSING_ID]), `${routeKey(r)} as ${me}/${role}: foreign and missing ids answer alike`);
           }
@@ -132,6 +144,22 @@ for (const backend of backends()) {
           }
         }
       }
+    });
+
+    it('the platform tenant administers every tenant; another tenant\'s admins see and rename only their own', async () => {
+      const as = (t: 'a' | 'b', method: string, url: string, payload?: object) => app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token(t, 'admin')}` }, ...(payload ? { payload } : {}) });
+      const ids = (r: LightMyRequestResponse) => (r.json() as { items: { id: number }[] }).items.map((x) => String(x.id)).sort();
+      const wide = await as(PLATFORM, 'GET', '/api/v1/tenants');
+      assert.equal(wide.statusCode, 200, wide.body);
+      assert.deepEqual(ids(wide), [seeded[PLATFORM].tenantId, seeded[ORDINARY].tenantId].sort(), 'the platform admin lists both tenants');
+      assert.equal(wide.json().platformAdmin, true, 'the platform admin is told so');
+      const own = await as(ORDINARY, 'GET', '/api/v1/tenants');
+      assert.equal(own.statusCode, 200, own.body);
+      assert.deepEqual(ids(own), [seeded[ORDINARY].tenantId], 'the ordinary tenant\'s admin lists only its own tenant');
+      assert.equal(own.json().platformAdmin, false, 'the ordinary tenant\'s admin is no platform admin');
+      const create = await as(ORDINARY, 'POST', '/api/v1/tenants', { slug: 'not-allowed', name: 'No', admin: { email: 'x@example.com' } });
+      assert.equal(create.statusCode, 403, `the ordinary tenant's admin may not create tenants: ${create.body}`);
+      assert.ok(!(await db.store.listTenants()).some((t) => t.slug === 'not-allowed'), 'no tenant created by the refused call');
     });
 
     it('roles: the allowed set of every route equals the golden matrix; auditors only read', async () => {

@@ -1,8 +1,40 @@
 import type { Severity } from '@bulwark/core';
-import type { FindingFilter, FindingInput, FindingSortKey, FindingStatus, FindingType, ManualStatus, ScanInput } from '../storage/types.js';
+import { BULK_STATUS_MAX, BULK_STATUS_MAX_IDS, FINDING_GROUP_BYS, type FindingFilter, type FindingGroupBy, type FindingInput, type FindingSortKey, type FindingStatus, type FindingType, type ManualStatus, type ScanInput } from '../storage/types.js';
 import { CAN_INGEST, CAN_TRIAGE, READ_ROLES } from './auth.js';
 import { principal, type ApiModule } from './context.js';
 import { bearer, errorResponses, errorSchema, idParamsSchema, ingestBodySchema, listQuerySchema, statusBodySchema, summaryQuerySchema, trendsQuerySchema, type SORT_KEYS } from './schemas.js';
+
+/** GET /findings/groups: the list's filters, what to group by, and keyset paging as the list. */
+const groupsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['by'],
+  properties: {
+    ...summaryQuerySchema.properties,
+    by: { type: 'string', enum: [...FINDING_GROUP_BYS], description: 'rule: vulnerability or rule id; package: purl (else name@version) from the finding payload; target: scan target' },
+    limit: listQuerySchema.properties.limit,
+    cursor: listQuerySchema.properties.cursor,
+  },
+} as const;
+
+/** POST /findings/status: either `ids`, or `filter` (the list's query parameters, as strings) with `confirmCount`. */
+const bulkStatusBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status'],
+  properties: {
+    ids: {
+      type: 'array',
+      minItems: 1,
+      maxItems: BULK_STATUS_MAX_IDS,
+      items: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+      description: `finding ids (at most ${BULK_STATUS_MAX_IDS}); missing, foreign or out-of-scope ones come back in notFound`,
+    },
+    filter: { ...summaryQuerySchema, description: `the list's filters (query parameter values); at most ${BULK_STATUS_MAX} matching findings` },
+    confirmCount: { type: 'integer', minimum: 0, maximum: BULK_STATUS_MAX, description: 'with filter: how many findings the client saw match; 409 when that changed' },
+    ...statusBodySchema.properties,
+  },
+} as const;
 
 function csv<T extends string>(v: string | undefined): T[] | undefined {
   return v === undefined ? undefined : ([...new Set(v.split(','))] as T[]);
@@ -119,6 +151,56 @@ export const findingsModule: ApiModule = {
         const p = principal(req);
         const { days, ...q } = req.query;
         return { points: await store.findingTrends(p.tenant, days === undefined ? 30 : Number(days), new Date(), filterOf(q, p.assetGroups)) };
+      },
+    );
+
+    app.get<{ Querystring: FilterQuery & { by: FindingGroupBy; limit?: string; cursor?: string } }>(
+      '/api/v1/findings/groups',
+      {
+        onRequest: ctx.requireRole(READ_ROLES),
+        schema: {
+          summary:
+            'The matching findings grouped by rule, package or target (same filters and scope as the list): count, counts by severity, max priority, any KEV, any fix, and a title per rule; by max priority then count, keyset-paged',
+          tags: ['findings'],
+          security: bearer,
+          querystring: groupsQuerySchema,
+          response: errorResponses,
+        },
+      },
+      async (req) => {
+        const p = principal(req);
+        const { by, limit, cursor, ...q } = req.query;
+        const page = await store.groupFindings(p.tenant, by, filterOf(q, p.assetGroups), { limit: limit === undefined ? undefined : Number(limit), cursor });
+        return page.nextCursor === undefined ? { items: page.items } : { items: page.items, nextCursor: page.nextCursor };
+      },
+    );
+
+    app.post<{ Body: { ids?: number[]; filter?: FilterQuery; confirmCount?: number; status: ManualStatus; reason?: string; owner?: string; expiresAt?: string } }>(
+      '/api/v1/findings/status',
+      {
+        onRequest: ctx.requireRole(CAN_TRIAGE),
+        schema: {
+          summary: `Suppress, risk-accept or reopen many findings in one transaction (audited): listed ids, or every finding matching a filter when its count still equals confirmCount (else 409)`,
+          tags: ['findings'],
+          security: bearer,
+          body: bulkStatusBodySchema,
+          response: { ...errorResponses, 409: errorSchema, 413: errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const p = principal(req);
+        const { ids, filter, confirmCount, ...change } = req.body;
+        if ((ids === undefined) === (filter === undefined)) return ctx.send(reply, 400, 'body: give either "ids" or "filter" (with "confirmCount")');
+        if (filter !== undefined && confirmCount === undefined) return ctx.send(reply, 400, 'body: missing required field "confirmCount" (the count of findings the filter matched when shown)');
+        if (ids !== undefined && confirmCount !== undefined) return ctx.send(reply, 400, 'body: "confirmCount" goes with "filter", not "ids"');
+        // Listed ids are limited to the caller's scope like the filter: the rest are reported as not found.
+        const selection = ids !== undefined ? { ids, filter: { assetGroups: p.assetGroups } } : { filter: filterOf(filter!, p.assetGroups), expectedCount: confirmCount! };
+        // The store appends the `finding.status.bulk` audit records in the same transaction when given an actor.
+        const r = await store.setFindingsStatus(p.tenant, selection, { ...change, actor: p.actor });
+        if (r.countMismatch) {
+          return ctx.send(reply, 409, `the filter now matches ${r.countMismatch.actual} findings, not confirmCount ${r.countMismatch.expected}: nothing was changed; show the findings again and confirm`);
+        }
+        return { changed: r.changed.length, ids: r.changed, notFound: r.notFound };
       },
     );
 

@@ -13,13 +13,15 @@ import { sessionAuthenticator } from '../identity/sessions.js';
 import type { ApiContext, ApiModule, IngestQueue } from './context.js';
 import { alertsModule } from '../alerts/routes.js';
 import { assetsModule } from '../assets/routes.js';
+import { complianceModule } from '../compliance/routes.js';
 import { reportsModule } from '../reports/routes.js';
+import { retentionModule } from '../retention/routes.js';
 import { findingsModule } from './findings.js';
 import { IngestPipeline, LocalIngestQueue } from './ingest.js';
 import { createMetrics } from './metrics.js';
 
 /** The API's route modules, one line each. */
-const API_MODULES: readonly ApiModule[] = [findingsModule, assetsModule, alertsModule, reportsModule];
+const API_MODULES: readonly ApiModule[] = [findingsModule, assetsModule, alertsModule, reportsModule, complianceModule, retentionModule];
 
 export interface ServerOptions {
   store: Store;

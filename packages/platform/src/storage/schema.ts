@@ -3,6 +3,7 @@ import { ALERT_MIGRATIONS } from '../alerts/migrations.js';
 import { BUS_MIGRATIONS } from '../bus/migrations.js';
 import { IDENTITY_MIGRATIONS } from '../identity/migrations.js';
 import { REPORT_MIGRATIONS } from '../reports/migrations.js';
+import { RETENTION_MIGRATIONS } from '../retention/migrations.js';
 import type { Dialect, SqlDriver } from './driver.js';
 
 /**
@@ -272,6 +273,17 @@ ALTER TABLE findings DROP CONSTRAINT IF EXISTS findings_asset_id_fkey;`,
     version: 10,
     sql: `CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available);`,
   },
+  {
+    // The console's groups (GET /findings/groups by rule or target, with the list's filters and scope) aggregate
+    // count, severities, max priority, KEV and fix per group over every matching finding: with priority, rule,
+    // target and asset in the summary index both aggregations read only the index (200k findings, open ones by
+    // rule: SQLite 0.7 s → 0.1 s; PostgreSQL 0.85 s → 0.35 s, an index-only scan of 2k pages instead of a 21k-page
+    // table scan). Widened rather than a second index: the ingest upsert already rewrites this one (its SET names
+    // kev, fix_available and type), so rescans pay no extra index write.
+    version: 13,
+    sql: `DROP INDEX findings_summary;
+CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id);`,
+  },
 ];
 
 /** Every migration of the platform, in version order: one schema across modules, one line per module. */
@@ -281,6 +293,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ALERT_MIGRATIONS, // 3
   ...REPORT_MIGRATIONS, // 4
   ...BUS_MIGRATIONS, // 5
+  ...RETENTION_MIGRATIONS, // 12
 ].sort((a, b) => a.version - b.version);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,23 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { InputError, SEVERITIES, severityRank, type Severity } from '@bulwark/core';
+import { InputError, LimitError, SEVERITIES, severityRank, type Severity } from '@bulwark/core';
 import { auditHash, GENESIS_HASH } from './audit.js';
 import { valuesList, type Row, type SqlConn, type SqlDriver, type SqlValue } from './driver.js';
 import { migrate, schemaVersion } from './schema.js';
 import {
   ASSET_KINDS,
+  BULK_STATUS_MAX,
+  BULK_STATUS_MAX_IDS,
   DEFAULT_STORE_LIMITS,
+  FINDING_GROUP_BYS,
   FINDING_STATUSES,
   FINDING_TYPES,
   type Asset,
   type AssetGroup,
   type AssetKind,
   type AssetRelation,
+  type AuditFilter,
   type AuditInput,
   type AuditRecord,
   type ChainVerification,
   type Criticality,
   type Finding,
+  type BulkStatusResult,
   type FindingFilter,
+  type FindingGroup,
+  type FindingGroupBy,
+  type FindingSelection,
   type FindingInput,
   type FindingSort,
   type FindingSortKey,
@@ -26,6 +34,7 @@ import {
   type TrendPoint,
   type FindingType,
   type IngestResult,
+  type Instant,
   type Page,
   type PageRequest,
   type PriorityFactor,
@@ -190,6 +199,9 @@ const SORT_COLUMNS: Record<FindingSortKey, { col: string; type: 'number' | 'stri
 
 const AUDIT_PAGE = 5000;
 
+/** The audit action that attests a prune of the chain's oldest records (details: throughSeq, throughHash). */
+export const AUDIT_PRUNE_ACTION = 'audit.prune';
+
 function encodeCursor(v: unknown[]): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
@@ -211,6 +223,19 @@ function pageLimit(page: PageRequest | undefined): number {
   const l = page?.limit ?? 100;
   if (!Number.isSafeInteger(l) || l < 1 || l > 1000) throw new InputError({ file: 'page', field: 'limit', expected: 'an integer from 1 to 1000' });
   return l;
+}
+
+/**
+ * `LOWER(col) LIKE ? ESCAPE '\'`: a case-insensitive substring search that means the same on SQLite and PostgreSQL
+ * (LIKE ignores case on one and not the other; LOWER folds ASCII letters on both, and more on PostgreSQL).
+ */
+export function containsClause(column: string): string {
+  return `LOWER(${column}) LIKE ? ESCAPE '\\'`;
+}
+
+/** The parameter of `containsClause` for `needle`: `%`, `_` and `\` in it match themselves. */
+export function containsPattern(needle: string): string {
+  return `%${needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** `?, ?, ?` */
@@ -880,6 +905,137 @@ export abstract class SqlStore implements Store {
     return out;
   }
 
+  async groupFindings(tenant: TenantId, by: FindingGroupBy, filter: FindingFilter = {}, page?: PageRequest): Promise<Page<FindingGroup>> {
+    checkTenant(tenant);
+    const limit = pageLimit(page);
+    const groupBy = oneOf(by, FINDING_GROUP_BYS, 'by', 'group');
+    const { where, params } = this.findingWhere(tenant, filter ?? {});
+    // The package is only in the payload (JSON text on both dialects): PostgreSQL parses it once per row in a
+    // lateral subquery, SQLite's json_extract caches the parse across the three lookups.
+    const pkg =
+      this.dialect === 'postgres'
+        ? { from: "findings f CROSS JOIN LATERAL (SELECT f.payload::jsonb -> 'package' AS p) j", key: "COALESCE(j.p ->> 'purl', (j.p ->> 'name') || COALESCE('@' || (j.p ->> 'version'), ''), '')" }
+        : {
+            from: 'findings f',
+            key: "COALESCE(json_extract(f.payload, '$.package.purl'), json_extract(f.payload, '$.package.name') || COALESCE('@' || json_extract(f.payload, '$.package.version'), ''), '')",
+          };
+    // SQLite would walk findings_rule / findings_target for their order and read every row; `|| ''` (same value:
+    // both columns are NOT NULL text) lets it read the covering findings_summary index and group in a temp b-tree.
+    const bare = this.dialect === 'sqlite' ? " || ''" : '';
+    const { from, key } = { rule: { from: 'findings f', key: `f.rule_id${bare}` }, target: { from: 'findings f', key: `f.target${bare}` }, package: pkg }[groupBy];
+    const sev = SEVERITIES.map((s) => `sum(CASE WHEN g.severity_rank = ${severityRank(s)} THEN 1 ELSE 0 END) AS s_${severityRank(s)}`).join(', ');
+    const outer: string[] = [];
+    if (page?.cursor !== undefined) {
+      const c = decodeCursor(page.cursor);
+      const [cBy, mp, n, k] = c;
+      if (c.length !== 4 || cBy !== `group:${groupBy}` || typeof mp !== 'number' || !Number.isSafeInteger(n) || typeof k !== 'string') {
+        throw new InputError({ file: 'page', field: 'cursor', expected: `a cursor of groups by ${groupBy}` });
+      }
+      // Order: max priority desc, count desc, key asc.
+      outer.push('(s.mp < ? OR (s.mp = ? AND (s.n < ? OR (s.n = ? AND s.k > ?))))');
+      params.push(mp, mp, n as number, n as number, k);
+    }
+    params.push(limit + 1);
+    const rows = await this.db.all<Row>(
+      `SELECT s.* FROM (
+         SELECT g.k, count(*) AS n, max(g.priority_score) AS mp, ${sev},
+                max(CASE WHEN g.kev THEN 1 ELSE 0 END) AS kev, max(CASE WHEN g.fix_available THEN 1 ELSE 0 END) AS fix
+           FROM (SELECT ${key} AS k, f.severity_rank, f.priority_score, f.kev, f.fix_available FROM ${from} WHERE ${where.join(' AND ')}) g
+          GROUP BY g.k) s
+        ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}
+        ORDER BY s.mp DESC, s.n DESC, s.k ASC LIMIT ?`,
+      params,
+    );
+    const items: FindingGroup[] = rows.slice(0, limit).map((r) => ({
+      key: groupBy === 'package' && r.k === '' ? null : String(r.k),
+      count: Number(r.n),
+      bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, Number(r[`s_${severityRank(s)}`])])) as Record<Severity, number>,
+      maxPriority: Number(r.mp),
+      kev: Number(r.kev) === 1,
+      fixAvailable: Number(r.fix) === 1,
+    }));
+    if (groupBy === 'rule' && items.length > 0) {
+      // A title per rule of the page, from the same filtered (and scoped) findings.
+      const { where: w, params: p } = this.findingWhere(tenant, filter ?? {});
+      const keys = items.map((g) => g.key as string);
+      const titles = await this.db.all<Row>(
+        `SELECT f.rule_id, min(f.title) AS title FROM findings f WHERE ${w.join(' AND ')} AND f.rule_id IN (${marks(keys.length)}) GROUP BY f.rule_id`,
+        [...p, ...keys],
+      );
+      const byRule = new Map(titles.map((t) => [t.rule_id as string, t.title as string]));
+      for (const g of items) g.title = byRule.get(g.key as string) ?? '';
+    }
+    if (rows.length <= limit) return { items };
+    const last = rows[limit - 1];
+    return { items, nextCursor: encodeCursor([`group:${groupBy}`, Number(last.mp), Number(last.n), String(last.k)]) };
+  }
+
+  async setFindingsStatus(tenant: TenantId, selection: FindingSelection, change: StatusChange): Promise<BulkStatusResult> {
+    checkTenant(tenant);
+    const file = 'selection';
+    const c = normalizeStatusChange(change, this.limits);
+    if (typeof selection !== 'object' || selection === null) throw new InputError({ file, field: 'selection', expected: '{ids} or {filter, expectedCount}' });
+    let ids: number[] | undefined;
+    let filter: FindingFilter;
+    let expected: number | undefined;
+    if ('ids' in selection) {
+      if (!Array.isArray(selection.ids) || selection.ids.length === 0 || selection.ids.length > BULK_STATUS_MAX_IDS) {
+        throw new InputError({ file, field: 'ids', expected: `an array of 1 to ${BULK_STATUS_MAX_IDS} finding ids` });
+      }
+      ids = [...new Set(selection.ids.map((id, i) => positiveId(id, `ids[${i}]`, file)))].sort((a, b) => a - b);
+      // Another tenant's id, or one outside the filter (the caller's scope), is reported as not found.
+      filter = selection.filter ?? {};
+    } else {
+      filter = selection.filter ?? {};
+      expected = selection.expectedCount;
+      if (!Number.isSafeInteger(expected) || expected < 0) throw new InputError({ file, field: 'expectedCount', expected: 'a non-negative integer' });
+    }
+    const { where, params } = this.findingWhere(tenant, filter);
+    if (ids) {
+      where.push(`f.id IN (${marks(ids.length)})`);
+      params.push(...ids);
+    }
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<Row>(`SELECT f.id, f.status FROM findings f WHERE ${where.join(' AND ')} ORDER BY f.id LIMIT ?`, [...params, BULK_STATUS_MAX + 1]);
+      if (rows.length > BULK_STATUS_MAX) {
+        throw new LimitError({ file, field: 'filter', limit: `${BULK_STATUS_MAX} findings`, message: `the filter matches more than ${BULK_STATUS_MAX} findings; narrow it` });
+      }
+      if (expected !== undefined && rows.length !== expected) return { changed: [], notFound: [], countMismatch: { expected, actual: rows.length } };
+      const changed = rows.map((r) => Number(r.id));
+      const found = new Set(changed);
+      const notFound = ids ? ids.filter((id) => !found.has(id)) : [];
+      for (let i = 0; i < changed.length; i += BULK_STATUS_MAX_IDS) {
+        const chunk = changed.slice(i, i + BULK_STATUS_MAX_IDS);
+        // Opening by hand also clears fixed_at, as for one finding.
+        await tx.run(
+          `UPDATE findings SET status = ?, status_reason = ?, status_owner = ?, status_expires_at = ?${c.status === 'open' ? ', fixed_at = NULL' : ''}
+           WHERE tenant_id = ? AND id IN (${marks(chunk.length)})`,
+          [c.status, c.reason, c.owner, c.expiresAt, tenant, ...chunk],
+        );
+        if (c.actor === undefined) continue;
+        const from: Record<string, number[]> = {};
+        for (const r of rows.slice(i, i + BULK_STATUS_MAX_IDS)) (from[r.status as string] ??= []).push(Number(r.id));
+        await this.appendAuditTx(tx, tenant, {
+          actor: c.actor,
+          action: 'finding.status.bulk',
+          target: `findings:${chunk.length}`,
+          details: {
+            selection: ids ? 'ids' : 'filter',
+            count: chunk.length,
+            total: changed.length,
+            part: i / BULK_STATUS_MAX_IDS + 1,
+            from,
+            to: c.status,
+            reason: c.reason,
+            owner: c.owner,
+            expiresAt: c.expiresAt,
+          },
+        });
+      }
+      return { changed, notFound };
+    });
+  }
+
   async getFinding(tenant: TenantId, id: number): Promise<Finding | undefined> {
     checkTenant(tenant);
     return this.findingById(this.db, tenant, positiveId(id, 'id', 'finding'));
@@ -979,16 +1135,87 @@ export abstract class SqlStore implements Store {
     return { tenantId: tenant, seq, at, actor, action, target, details: JSON.parse(details) as Record<string, unknown>, prevHash, hash };
   }
 
-  async listAudit(tenant: TenantId, page: { afterSeq?: number; limit?: number } = {}): Promise<AuditRecord[]> {
+  async listAudit(tenant: TenantId, page: { afterSeq?: number; limit?: number } = {}, filter: AuditFilter = {}): Promise<AuditRecord[]> {
     checkTenant(tenant);
     const limit = pageLimit({ limit: page.limit });
     const after = page.afterSeq ?? 0;
     if (!Number.isSafeInteger(after) || after < 0) throw new InputError({ file: 'page', field: 'afterSeq', expected: 'a non-negative integer' });
+    const where = ['tenant_id = ?', 'seq > ?'];
+    const params: SqlValue[] = [tenant, after];
+    for (const k of ['action', 'actor'] as const) {
+      const v = filter[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'string' || v.length === 0) throw new InputError({ file: 'filter', field: k, expected: 'a non-empty string' });
+      where.push(`${k} = ?`);
+      params.push(v);
+    }
+    if (filter.q !== undefined) {
+      if (typeof filter.q !== 'string' || filter.q.length === 0) throw new InputError({ file: 'filter', field: 'q', expected: 'a non-empty string' });
+      const p = containsPattern(filter.q);
+      where.push(`(${['action', 'actor', 'target', 'details'].map(containsClause).join(' OR ')})`);
+      params.push(p, p, p, p);
+    }
     const rows = await this.db.all<Row>(
-      'SELECT tenant_id, seq, at, actor, action, target, details, prev_hash, hash FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      [tenant, after, limit],
+      `SELECT tenant_id, seq, at, actor, action, target, details, prev_hash, hash FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      [...params, limit],
     );
     return rows.map((r) => ({ ...auditFields(r), details: JSON.parse(r.details as string) as Record<string, unknown>, prevHash: r.prev_hash as string, hash: r.hash as string }));
+  }
+
+  /**
+   * Deletes the oldest records of one tenant's chain, those before `before` up to the first record that is not,
+   * in batches of `batch` records, each batch one transaction holding the chain's head row: the batch is verified
+   * (a broken chain is never pruned: the evidence stays), the checkpoint moves to its last record, the records are
+   * deleted and an `audit.prune` record naming the checkpoint is appended. Returns the records deleted.
+   */
+  async pruneAudit(tenant: TenantId, before: Instant, opts: { batch?: number; actor?: string } = {}): Promise<number> {
+    checkTenant(tenant);
+    const cutoff = instant(before, 'before', 'audit');
+    const batch = opts.batch ?? 5000;
+    if (!Number.isSafeInteger(batch) || batch < 1) throw new InputError({ file: 'audit', field: 'batch', expected: 'a positive integer' });
+    let pruned = 0;
+    while (true) {
+      const n = await this.db.transaction(async (tx) => {
+        // Serializes with appends and with another prune of the same chain.
+        if ((await tx.run('UPDATE audit_heads SET seq = seq WHERE tenant_id = ?', [tenant])) === 0) return 0;
+        const cp = await tx.all<Row>('SELECT seq, hash FROM audit_checkpoints WHERE tenant_id = ?', [tenant]);
+        const fromSeq = cp.length === 0 ? 0 : Number(cp[0].seq);
+        let prev = cp.length === 0 ? GENESIS_HASH : (cp[0].hash as string);
+        const rows = await tx.all<Row>(
+          'SELECT tenant_id, seq, at, actor, action, target, details, prev_hash, hash FROM audit_log WHERE tenant_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+          [tenant, fromSeq, batch],
+        );
+        let last: { seq: number; hash: string } | undefined;
+        for (const r of rows) {
+          const f = auditFields(r);
+          if (f.at >= cutoff) break;
+          const expected = (last?.seq ?? fromSeq) + 1;
+          const h = auditHash({ ...f, details: r.details as string, prevHash: r.prev_hash as string });
+          if (f.seq !== expected || r.prev_hash !== prev || h !== r.hash) {
+            throw new Error(`audit chain of tenant ${tenant} is broken at record ${expected}: not pruned (run bulwark audit verify)`);
+          }
+          prev = h;
+          last = { seq: f.seq, hash: h };
+        }
+        if (!last) return 0;
+        await tx.run(
+          `INSERT INTO audit_checkpoints (tenant_id, seq, hash, pruned_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned_at = excluded.pruned_at`,
+          [tenant, last.seq, last.hash, new Date().toISOString()],
+        );
+        const deleted = await tx.run('DELETE FROM audit_log WHERE tenant_id = ? AND seq > ? AND seq <= ?', [tenant, fromSeq, last.seq]);
+        await this.appendAuditTx(tx, tenant, {
+          actor: opts.actor ?? 'system:retention',
+          action: AUDIT_PRUNE_ACTION,
+          target: `audit:${tenant}`,
+          details: { throughSeq: last.seq, throughHash: last.hash, records: deleted, before: cutoff },
+        });
+        return deleted;
+      });
+      pruned += n;
+      if (n < batch) return pruned;
+      await new Promise((r) => setImmediate(r));
+    }
   }
 
   async verifyAuditChain(tenant?: TenantId): Promise<ChainVerification> {
@@ -999,13 +1226,18 @@ export abstract class SqlStore implements Store {
       tenants = [...new Set(rows.map((r) => Number(r.tenant_id)))].sort((a, b) => a - b);
     }
     const out: ChainVerification = { ok: true, checked: 0, heads: {} };
+    const checkpointed = await this.db.hasTable('audit_checkpoints');
     for (const t of tenants) {
       // The head is read first: rows up to its seq are committed with it, later appends are ignored.
       const head = await this.db.all<Row>('SELECT seq, hash FROM audit_heads WHERE tenant_id = ?', [t]);
       const headSeq = head.length === 0 ? 0 : Number(head[0].seq);
       const headHash = head.length === 0 ? GENESIS_HASH : (head[0].hash as string);
-      let expectSeq = 1;
-      let prev = GENESIS_HASH;
+      // After a prune the chain starts behind its checkpoint, which an audit.prune record later in the chain attests.
+      const cp = checkpointed ? await this.db.all<Row>('SELECT seq, hash FROM audit_checkpoints WHERE tenant_id = ?', [t]) : [];
+      const checkpoint = cp.length === 0 ? undefined : { seq: Number(cp[0].seq), hash: cp[0].hash as string };
+      let attested = checkpoint === undefined;
+      let expectSeq = (checkpoint?.seq ?? 0) + 1;
+      let prev = checkpoint?.hash ?? GENESIS_HASH;
       const broken = (seq: number, reason: string): ChainVerification => ({ ...out, ok: false, broken: { tenantId: t, seq, reason } });
       while (true) {
         const rows = await this.db.all<Row>(
@@ -1019,6 +1251,10 @@ export abstract class SqlStore implements Store {
           if (r.prev_hash !== prev) return broken(f.seq, 'prev_hash does not match the previous record');
           const h = auditHash({ ...f, details: r.details as string, prevHash: r.prev_hash as string });
           if (h !== r.hash) return broken(f.seq, 'hash does not match the record content');
+          if (!attested && f.action === AUDIT_PRUNE_ACTION) {
+            const d = JSON.parse(r.details as string) as { throughSeq?: unknown; throughHash?: unknown };
+            attested = d.throughSeq === checkpoint?.seq && d.throughHash === checkpoint?.hash;
+          }
           prev = h;
           expectSeq++;
           out.checked++;
@@ -1027,7 +1263,9 @@ export abstract class SqlStore implements Store {
       }
       if (expectSeq - 1 !== headSeq) return broken(expectSeq, `records ${expectSeq}–${headSeq} are missing`);
       if (prev !== headHash) return broken(headSeq, 'last record does not match the chain head');
+      if (!attested) return broken(checkpoint!.seq, `checkpoint at record ${checkpoint!.seq} is not attested by an ${AUDIT_PRUNE_ACTION} record`);
       out.heads[String(t)] = headHash;
+      if (checkpoint) (out.checkpoints ??= {})[String(t)] = checkpoint;
     }
     return out;
   }

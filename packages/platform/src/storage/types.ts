@@ -208,6 +208,47 @@ export interface FindingSummary {
   fixAvailable: number;
 }
 
+/** What findings are grouped by: the vulnerability or rule id, the affected package, or the scan target. */
+export type FindingGroupBy = 'rule' | 'package' | 'target';
+export const FINDING_GROUP_BYS: readonly FindingGroupBy[] = ['rule', 'package', 'target'];
+
+/** One group of the matching findings; groups sort by maxPriority desc, then count desc, then key. */
+export interface FindingGroup {
+  /**
+   * "CVE-2021-44228" / "BLW-K8S-016" (rule); the package's purl, else "name@version", from the finding payload's
+   * `package` (package; null for findings without one: config, secret…); "image:registry.example/app:1" (target).
+   */
+  key: string | null;
+  /** rule only: the first (in text order) of the titles of the group's matching findings. */
+  title?: string;
+  count: number;
+  bySeverity: Record<Severity, number>;
+  maxPriority: number;
+  /** Whether any finding of the group is in CISA KEV / has a fix. */
+  kev: boolean;
+  fixAvailable: boolean;
+}
+
+/** Most ids one bulk status change may list, and most findings a filter of one bulk change may match. */
+export const BULK_STATUS_MAX_IDS = 1000;
+export const BULK_STATUS_MAX = 10_000;
+
+/** Which findings a bulk status change applies to: listed ids, or every finding matching a filter. */
+export type FindingSelection =
+  /** Ids not matching `filter` (typically only the caller's scope, `{assetGroups}`) count as not found. */
+  | { ids: number[]; filter?: FindingFilter }
+  /** `expectedCount`: how many findings the caller saw match; a different count changes nothing. */
+  | { filter: FindingFilter; expectedCount: number };
+
+export interface BulkStatusResult {
+  /** Ids of the findings whose status was set, ascending. */
+  changed: number[];
+  /** Requested ids that are missing, of another tenant or outside the scope (ids selection only), ascending. */
+  notFound: number[];
+  /** Filter selection only: set when the matching count was not `expectedCount`; nothing was changed. */
+  countMismatch?: { expected: number; actual: number };
+}
+
 export type FindingSortKey = 'priority' | 'severity' | 'lastSeen' | 'firstSeen' | 'id';
 
 export interface FindingSort {
@@ -265,6 +306,16 @@ export interface AuditRecord {
   hash: string;
 }
 
+/** Narrows an audit listing; every field given must match. */
+export interface AuditFilter {
+  /** Case-insensitive (ASCII letters) substring of the action, actor, target or details JSON ("token", "user:7"). */
+  q?: string;
+  /** Exact action: "finding.status", "report.generate". */
+  action?: string;
+  /** Exact actor: "user:42", "token:ci-main". */
+  actor?: string;
+}
+
 export interface ChainVerification {
   ok: boolean;
   /** Records checked, over all chains verified. */
@@ -273,6 +324,8 @@ export interface ChainVerification {
   heads: Record<string, string>;
   /** First broken record when not ok. */
   broken?: { tenantId: TenantId; seq: number; reason: string };
+  /** Per tenant whose oldest records were pruned: the last pruned record, where verification started. */
+  checkpoints?: Record<string, { seq: number; hash: string }>;
 }
 
 export interface StoreLimits {
@@ -359,9 +412,26 @@ export interface Store {
   getFinding(tenant: TenantId, id: number): Promise<Finding | undefined>;
   /** Undefined when the finding does not exist for this tenant. */
   setFindingStatus(tenant: TenantId, id: number, change: StatusChange): Promise<Finding | undefined>;
+  /**
+   * Groups the matching findings by rule, package or target, keyset-paged (the cursor is only valid with the same
+   * `by`). Counts come from the filtered findings only, so a scope never reveals other assets' findings.
+   */
+  groupFindings(tenant: TenantId, by: FindingGroupBy, filter?: FindingFilter, page?: PageRequest): Promise<Page<FindingGroup>>;
+  /**
+   * Sets the status of the selected findings in one transaction (at most 1000 ids, or at most
+   * `BULK_STATUS_MAX` matching a filter: LimitError beyond). With an actor, one `finding.status.bulk` audit record
+   * per 1000 changed findings lists their ids by previous status, in the same transaction.
+   */
+  setFindingsStatus(tenant: TenantId, selection: FindingSelection, change: StatusChange): Promise<BulkStatusResult>;
 
   appendAudit(tenant: TenantId, entry: AuditInput): Promise<AuditRecord>;
-  listAudit(tenant: TenantId, page?: { afterSeq?: number; limit?: number }): Promise<AuditRecord[]>;
+  /** Oldest first, after `afterSeq`; `filter` keeps the matching records (the page is `limit` matches). */
+  listAudit(tenant: TenantId, page?: { afterSeq?: number; limit?: number }, filter?: AuditFilter): Promise<AuditRecord[]>;
   /** Recomputes every hash of one tenant's chain (or all chains) and checks links, sequence and head. */
   verifyAuditChain(tenant?: TenantId): Promise<ChainVerification>;
+  /**
+   * Deletes the tenant's oldest audit records dated before `before` (a verified prefix of the chain, `batch` per
+   * transaction, default 5,000), keeping a checkpoint that verification starts from; returns the records deleted.
+   */
+  pruneAudit(tenant: TenantId, before: Instant, opts?: { batch?: number; actor?: string }): Promise<number>;
 }
