@@ -5,6 +5,10 @@
 // the styles it lists (the mechanism antd documents for SSR and static extraction: "Where is the dynamic style?").
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { ComponentType, ReactNode } from 'react';
+import type * as ReactModule from 'react';
+import type * as ReactDomServer from 'react-dom/server';
+import type * as CssInJs from '@ant-design/cssinjs';
 import type { Plugin } from 'vite';
 
 // antd's CommonJS build, and the same cssinjs instance it uses (an ESM copy would be a different style cache).
@@ -19,10 +23,10 @@ export function antdStaticCss(theme: unknown): string {
   const previous = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    const React = require('react') as typeof import('react');
-    const { renderToString } = require('react-dom/server') as typeof import('react-dom/server');
-    const antd = require('antd') as Record<string, unknown> & { ConfigProvider: import('react').ComponentType<{ theme: unknown; children: import('react').ReactNode }> };
-    const cssinjs = require('@ant-design/cssinjs') as typeof import('@ant-design/cssinjs');
+    const React = require('react') as typeof ReactModule;
+    const { renderToString } = require('react-dom/server') as typeof ReactDomServer;
+    const antd = require('antd') as Record<string, unknown> & { ConfigProvider: ComponentType<{ theme: unknown; children: ReactNode }> };
+    const cssinjs = require('@ant-design/cssinjs') as typeof CssInJs;
     const h = React.createElement;
     const withProps: Record<string, Record<string, unknown>> = {
       Dropdown: { menu: { items: [] }, children: h('div') },
@@ -31,7 +35,7 @@ export function antdStaticCss(theme: unknown): string {
       Tree: { treeData: [] },
       Affix: { children: h('div') },
     };
-    type Comp = import('react').ComponentType<Record<string, unknown>> & Record<string, unknown>;
+    type Comp = ComponentType<Record<string, unknown>> & Record<string, unknown>;
     const nodes = Object.keys(antd)
       .filter((name) => /^[A-Z]/.test(name) && !SKIP.has(name))
       .map((name) => h(antd[name] as Comp, { key: name, ...(withProps[name] ?? {}) }));

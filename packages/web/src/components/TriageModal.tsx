@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, DatePicker, Form, Input, Modal, Progress, Radio } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api } from '../lib/api.js';
+import { api, type BulkStatusRequest, type BulkStatusResponse } from '../lib/api.js';
 
 interface Values {
   status: 'suppressed' | 'risk-accepted';
@@ -12,8 +12,18 @@ interface Values {
   expiresAt?: Dayjs;
 }
 
-/** Suppress or risk-accept many findings with one reason and expiry (one PATCH per finding: the API has no bulk route). */
-export function TriageModal({ ids, open, onClose }: { ids: number[]; open: boolean; onClose: (done: boolean) => void }) {
+/** Findings to triage: selected ids, or every finding of a filter (a group) as counted on screen. */
+export type TriageTarget = { ids: number[] } | { filter: Record<string, string>; count: number; label: string };
+
+const IDS_PER_REQUEST = 1000;
+
+/**
+ * Suppress or risk-accept many findings with one reason and expiry through POST /api/v1/findings/status (one
+ * transaction per request: ids in chunks of 1,000, or one filter with the count the user confirmed; a 409 says the
+ * group changed meanwhile).
+ */
+export function TriageModal({ target, open, onClose }: { target: TriageTarget; open: boolean; onClose: (done: boolean) => void }) {
+  const count = 'ids' in target ? target.ids.length : target.count;
   const { t } = useTranslation();
   const { message } = App.useApp();
   const qc = useQueryClient();
@@ -23,13 +33,19 @@ export function TriageModal({ ids, open, onClose }: { ids: number[]; open: boole
     mutationFn: async (v: Values) => {
       setDone(0);
       const body = { status: v.status, reason: v.reason, ...(v.owner ? { owner: v.owner } : {}), ...(v.expiresAt ? { expiresAt: v.expiresAt.endOf('day').toISOString() } : {}) };
-      for (const id of ids) {
-        await api('PATCH', `/api/v1/findings/${id}/status`, body);
-        setDone((n) => n + 1);
+      if (!('ids' in target)) {
+        const r = await api<BulkStatusResponse>('POST', '/api/v1/findings/status', { ...body, filter: target.filter, confirmCount: target.count } satisfies BulkStatusRequest);
+        setDone(r.changed);
+        return;
+      }
+      for (let i = 0; i < target.ids.length; i += IDS_PER_REQUEST) {
+        const ids = target.ids.slice(i, i + IDS_PER_REQUEST);
+        await api<BulkStatusResponse>('POST', '/api/v1/findings/status', { ...body, ids } satisfies BulkStatusRequest);
+        setDone((n) => n + ids.length);
       }
     },
     onSuccess: async () => {
-      message.success(t('triage.done', { count: ids.length }));
+      message.success(t('triage.done', { count }));
       form.resetFields();
       await qc.invalidateQueries({ queryKey: ['findings'] });
       await qc.invalidateQueries({ queryKey: ['summary'] });
@@ -43,7 +59,7 @@ export function TriageModal({ ids, open, onClose }: { ids: number[]; open: boole
   return (
     <Modal
       open={open}
-      title={t('triage.title', { count: ids.length })}
+      title={'ids' in target ? t('triage.title', { count }) : t('triage.titleGroup', { count, label: target.label })}
       okText={t('triage.submit')}
       cancelText={t('action.cancel')}
       onCancel={() => onClose(false)}
@@ -71,7 +87,7 @@ export function TriageModal({ ids, open, onClose }: { ids: number[]; open: boole
           <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isBefore(new Date(), 'day')} />
         </Form.Item>
       </Form>
-      {run.isPending ? <Progress percent={Math.round((done / Math.max(1, ids.length)) * 100)} size="small" /> : null}
+      {run.isPending ? <Progress percent={Math.round((done / Math.max(1, count)) * 100)} size="small" /> : null}
     </Modal>
   );
 }

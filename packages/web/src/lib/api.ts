@@ -100,6 +100,40 @@ export interface Summary {
   fixAvailable: number;
 }
 
+/** GET /api/v1/findings/groups?by=…: one group of the matching findings (Page<FindingGroup>, sorted by maxPriority then count). */
+export type FindingGroupBy = 'rule' | 'package' | 'target';
+
+export interface FindingGroup {
+  /** Rule/CVE id, package purl (else name@version; null: findings without a package), or scan target. */
+  key: string | null;
+  /** by=rule only. */
+  title?: string;
+  count: number;
+  bySeverity: Record<string, number>;
+  maxPriority: number;
+  kev: boolean;
+  fixAvailable: boolean;
+}
+
+/**
+ * POST /api/v1/findings/status: `ids` (at most 1000), or `filter` (the list's query parameters, as strings) with
+ * the count the user confirmed (409 when it changed); status/reason/owner/expiresAt as for one finding.
+ */
+export type BulkStatusRequest = ({ ids: number[] } | { filter: Record<string, string>; confirmCount: number }) & {
+  status: 'open' | 'suppressed' | 'risk-accepted';
+  reason?: string;
+  owner?: string;
+  expiresAt?: string;
+};
+
+export interface BulkStatusResponse {
+  changed: number;
+  /** Ids of the changed findings. */
+  ids: number[];
+  /** Requested ids that are missing or not visible to the caller. */
+  notFound: number[];
+}
+
 export interface Asset {
   id: number;
   kind: string;

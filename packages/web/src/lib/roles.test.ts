@@ -20,7 +20,24 @@ test('the auditor sees no write action (report generation is an export the API g
 test('developers only export reports; analysts triage but do not administer', () => {
   assert.deepEqual(visibleWriteActions('developer'), ['report.generate']);
   assert.equal(can('analyst', 'finding.triage'), true, 'analyst triages');
+  assert.equal(can('analyst', 'alert.update'), true, 'analyst acknowledges, resolves and assigns alerts');
+  assert.equal(can('developer', 'alert.update'), false, 'developers only read alerts');
   for (const a of ['user.create', 'token.create', 'destination.create', 'audit.read'] as const) assert.equal(can('analyst', a), false, `analyst may not ${a}`);
+});
+
+test('only admins administer tenants (the API further limits creation to the platform tenant)', () => {
+  for (const role of ['analyst', 'developer', 'auditor'] as const) {
+    for (const a of ['tenant.read', 'tenant.create', 'tenant.update'] as const) assert.equal(can(role, a), false, `${role} may not ${a}`);
+  }
+  for (const a of ['tenant.read', 'tenant.create', 'tenant.update'] as const) assert.equal(can('admin', a), true, `admin may ${a}`);
+});
+
+test('data retention: admins, analysts and auditors read it; only admins change or run it', () => {
+  for (const r of ['admin', 'analyst', 'auditor'] as const) assert.equal(can(r, 'retention.read'), true, `${r} reads retention`);
+  assert.equal(can('developer', 'retention.read'), false, 'developers do not read retention');
+  for (const a of ['retention.update', 'retention.run'] as const) {
+    assert.deepEqual(ROLES.filter((r) => can(r, a)), ['admin'], `only admins may ${a}`);
+  }
 });
 
 test('admins see every action', () => {

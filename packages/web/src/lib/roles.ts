@@ -24,6 +24,7 @@ export const ACTION_ROUTES = {
   'silence.create': 'POST /api/v1/alert-silences',
   'silence.delete': 'DELETE /api/v1/alert-silences/{id}',
   'deadLetter.retry': 'POST /api/v1/alert-dead-letters/{id}/retry',
+  'alert.update': 'PATCH /api/v1/alerts/{id}',
   'user.read': 'GET /api/v1/users',
   'user.create': 'POST /api/v1/users',
   'user.update': 'PATCH /api/v1/users/{id}',
@@ -31,6 +32,12 @@ export const ACTION_ROUTES = {
   'token.create': 'POST /api/v1/tokens',
   'token.revoke': 'DELETE /api/v1/tokens/{id}',
   'audit.read': 'GET /api/v1/audit',
+  'retention.read': 'GET /api/v1/settings/retention',
+  'retention.update': 'PUT /api/v1/settings/retention',
+  'retention.run': 'POST /api/v1/settings/retention/run',
+  'tenant.read': 'GET /api/v1/tenants',
+  'tenant.create': 'POST /api/v1/tenants',
+  'tenant.update': 'PATCH /api/v1/tenants/{id}',
 } as const;
 export type Action = keyof typeof ACTION_ROUTES;
 
@@ -58,6 +65,7 @@ export const ALLOWED: Record<Action, readonly Role[]> = {
   'silence.create': TRIAGE,
   'silence.delete': TRIAGE,
   'deadLetter.retry': TRIAGE,
+  'alert.update': TRIAGE,
   'user.read': ADMIN,
   'user.create': ADMIN,
   'user.update': ADMIN,
@@ -65,6 +73,13 @@ export const ALLOWED: Record<Action, readonly Role[]> = {
   'token.create': ADMIN,
   'token.revoke': ADMIN,
   'audit.read': ['admin', 'auditor'],
+  'retention.read': ['admin', 'analyst', 'auditor'],
+  'retention.update': ADMIN,
+  'retention.run': ADMIN,
+  // The API also requires the platform tenant for creating tenants: the console asks it (`platformAdmin` of the list).
+  'tenant.read': ADMIN,
+  'tenant.create': ADMIN,
+  'tenant.update': ADMIN,
 };
 
 export function isRole(v: unknown): v is Role {

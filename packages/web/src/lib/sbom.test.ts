@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cyclonedx, spdx } from './sbom.js';
-import { foldCompliance } from './compliance.js';
 
 const pkgs = [
   { name: 'openssl', version: '3.0.11-1', purl: 'pkg:deb/debian/openssl@3.0.11-1' },
@@ -25,19 +24,4 @@ test('SPDX describes the image and contains every package', () => {
   assert.equal(d.packages.length, 3);
   assert.equal(new Set(d.packages.map((p) => p.SPDXID)).size, 3, 'SPDX ids are unique');
   assert.equal(d.relationships.filter((r) => r.relationshipType === 'CONTAINS').length, 2);
-});
-
-test('compliance folds findings into frameworks → controls → resources, controls in natural order', () => {
-  const f = (id: number, resource: string, controls: [string, string][]) => ({
-    id,
-    ruleId: `R${id}`,
-    title: 't',
-    severity: 'high',
-    payload: { resource, frameworks: controls.map(([framework, control]) => ({ framework, control })) },
-  });
-  const rows = foldCompliance([f(1, 'Pod/a', [['cis', '5.2.10'], ['nsa', 'pod']]), f(2, 'Pod/b', [['cis', '5.2.2']]), f(3, 'Pod/a', [['cis', '5.2.2']])]);
-  assert.deepEqual(rows.map((r) => r.framework), ['cis', 'nsa']);
-  assert.deepEqual(rows[0].controls.map((c) => c.control), ['5.2.2', '5.2.10']);
-  assert.deepEqual(rows[0].controls[0].resources, ['Pod/a', 'Pod/b']);
-  assert.equal(rows[0].findings, 3);
 });

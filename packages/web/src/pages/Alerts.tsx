@@ -9,22 +9,13 @@ import { formatDate, formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useUrlState } from '../lib/useUrlState.js';
 import { useCan } from '../auth.js';
-import { EmptyState, ErrorState, NotAvailable } from '../components/States.js';
+import { EmptyState, ErrorState } from '../components/States.js';
 import { CursorPager, PageTitle, SeverityTag } from '../components/common.js';
+import { AlertDrawer, StateTag, useAlertUpdate } from './alerts/AlertDrawer.js';
+import { useAssignees } from './alerts/assignees.js';
+import { ALERT_STATES, movesFrom, workflowQuery, type Delivery } from './alerts/workflow.js';
 
-export interface Delivery {
-  id: number;
-  ruleId: number;
-  destinationId: number;
-  groupKey: string;
-  payload: { title: string; severity: string; total: number; counts: Record<string, number>; rule: { id: number; name: string }; scan?: { target: string } };
-  status: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+export type { Delivery } from './alerts/workflow.js';
 
 interface Silence {
   id: number;
@@ -37,7 +28,8 @@ interface Silence {
 
 const DELIVERY_STATUSES = ['pending', 'failed', 'sent', 'dead'] as const;
 const STATUS_COLOR: Record<string, string> = { pending: 'blue', failed: 'orange', sent: 'green', dead: 'red' };
-const KEYS = ['status', 'ruleId', 'tab'] as const;
+const KEYS = ['status', 'ruleId', 'state', 'assignee', 'alert', 'tab'] as const;
+const TABS = ['timeline', 'dead', 'silences'] as const;
 const parse = (sp: URLSearchParams) => parseSimple(sp, KEYS, 50);
 const serialize = (v: ReturnType<typeof parse>) => simpleToSearch(v, 50);
 
@@ -50,17 +42,26 @@ export default function Alerts() {
   const { t } = useTranslation();
   const lang = useLang();
   const [f, setF] = useUrlState(parse, serialize);
-  const tab = f.values.tab ?? 'timeline';
+  // An old link to a tab that is gone (the former "assignment" placeholder) lands on the timeline.
+  const tab = TABS.find((x) => x === f.values.tab) ?? 'timeline';
   const [, setSp] = useSearchParams();
+  const canUpdate = useCan('alert.update');
+  const assignees = useAssignees();
+  const update = useAlertUpdate();
   const rules = useQuery({ queryKey: ['alert-rules'], queryFn: () => get<{ items: { id: number; name: string }[] }>('/api/v1/alert-rules') });
   const q = new URLSearchParams({ limit: String(f.limit) });
   if (f.values.status) q.set('status', f.values.status);
   if (f.values.ruleId) q.set('ruleId', f.values.ruleId);
+  workflowQuery(f.values, q);
   if (f.cursor) q.set('cursor', f.cursor);
   const list = useQuery({ queryKey: ['alerts', q.toString()], queryFn: () => get<Page<Delivery>>('/api/v1/alerts', q), placeholderData: keepPreviousData, enabled: tab === 'timeline' });
   const ruleName = useMemo(() => new Map((rules.data?.items ?? []).map((r) => [r.id, r.name])), [rules.data]);
   const set = (k: string, v: string | undefined) => setF(firstPage({ ...f, values: { ...f.values, [k]: v ?? '' } }));
+  // The open alert is kept in the URL (a shareable link), without resetting the page.
+  const openAlert = (id: number | undefined) => setF({ ...f, values: { ...f.values, alert: id === undefined ? '' : String(id) } });
+  const drawerId = /^[1-9][0-9]{0,14}$/.test(f.values.alert ?? '') ? Number(f.values.alert) : undefined;
   const items = list.data?.items ?? [];
+  const assigneeName = (d: Delivery) => (d.assigneeId === null ? undefined : assignees.nameOf(d.assigneeId, d.assigneeName));
   return (
     <>
       <PageTitle title={t('alerts.title')} subtitle={t('alerts.subtitle')} />
@@ -89,6 +90,31 @@ export default function Alerts() {
                       onChange={(v) => set('ruleId', v)}
                       options={[{ value: '', label: t('alerts.allRules') }, ...(rules.data?.items ?? []).map((r) => ({ value: String(r.id), label: r.name }))]}
                     />
+                    <Select
+                      style={{ width: 180 }}
+                      aria-label={t('alerts.stateFilter')}
+                      value={f.values.state ?? ''}
+                      onChange={(v) => set('state', v)}
+                      options={[
+                        { value: '', label: t('alerts.allStates') },
+                        { value: 'open,acknowledged', label: t('alerts.unresolved') },
+                        ...ALERT_STATES.map((s) => ({ value: s, label: t(`alerts.state.${s}`) })),
+                      ]}
+                    />
+                    <Select
+                      style={{ width: 200 }}
+                      aria-label={t('alerts.assigneeFilter')}
+                      value={f.values.assignee ?? ''}
+                      onChange={(v) => set('assignee', v)}
+                      showSearch
+                      optionFilterProp="label"
+                      options={[
+                        { value: '', label: t('alerts.anyAssignee') },
+                        ...(assignees.meId !== undefined ? [{ value: 'me', label: t('alerts.assignedToMe') }] : []),
+                        { value: 'none', label: t('alerts.unassigned') },
+                        ...(assignees.full ? assignees.options.filter((o) => o.id !== assignees.meId).map((o) => ({ value: String(o.id), label: o.label })) : []),
+                      ]}
+                    />
                   </Space>
                 </Card>
                 {list.error ? (
@@ -105,7 +131,10 @@ export default function Alerts() {
                               color: STATUS_COLOR[d.status] ?? 'gray',
                               children: (
                                 <>
-                                  <Typography.Text strong>{d.payload.title}</Typography.Text>
+                                  <Typography.Link strong onClick={() => openAlert(d.id)}>
+                                    {d.payload.title}
+                                  </Typography.Link>{' '}
+                                  <StateTag state={d.state} />
                                   <br />
                                   <Typography.Text type="secondary">{formatDate(d.createdAt, lang)}</Typography.Text>
                                 </>
@@ -122,18 +151,58 @@ export default function Alerts() {
                         loading={list.isFetching}
                         dataSource={items}
                         pagination={false}
-                        scroll={{ x: 1150 }}
+                        scroll={{ x: canUpdate ? 1500 : 1250 }}
                         locale={{ emptyText: <EmptyState description={t('alerts.empty')} /> }}
                         expandable={{ expandedRowRender: (d) => <Typography.Text type="danger">{d.lastError ?? '—'}</Typography.Text>, rowExpandable: (d) => !!d.lastError }}
                         columns={[
                           { title: t('alerts.created'), dataIndex: 'createdAt', width: 160, render: (v: string) => formatDate(v, lang) },
                           { title: t('finding.severity'), key: 'sev', width: 100, render: (_: unknown, d) => <SeverityTag severity={d.payload.severity} /> },
-                          { title: t('alerts.alert'), key: 'title', ellipsis: true, width: 300, render: (_: unknown, d) => d.payload.title },
+                          {
+                            title: t('alerts.alert'),
+                            key: 'title',
+                            ellipsis: true,
+                            width: 300,
+                            render: (_: unknown, d) => (
+                              <Typography.Link onClick={() => openAlert(d.id)} title={t('alerts.details')}>
+                                {d.payload.title}
+                              </Typography.Link>
+                            ),
+                          },
                           { title: t('alerts.rule'), key: 'rule', width: 140, render: (_: unknown, d) => ruleName.get(d.ruleId) ?? d.payload.rule?.name ?? d.ruleId },
                           { title: t('alerts.findings'), key: 'n', width: 80, render: (_: unknown, d) => formatNumber(d.payload.total, lang) },
                           { title: t('finding.status'), dataIndex: 'status', width: 100, render: (v: string) => <DeliveryStatus status={v} /> },
                           { title: t('alerts.attempts'), dataIndex: 'attempts', width: 80, render: (v: number) => formatNumber(v, lang) },
-                          { title: t('alerts.assignee'), key: 'assignee', width: 100, render: () => <Typography.Text type="secondary">—</Typography.Text> },
+                          { title: t('alerts.stateLabel'), dataIndex: 'state', width: 110, render: (v: string) => <StateTag state={v} /> },
+                          {
+                            title: t('alerts.assignee'),
+                            key: 'assignee',
+                            width: 140,
+                            ellipsis: true,
+                            render: (_: unknown, d) => assigneeName(d) ?? <Typography.Text type="secondary">{t('alerts.unassigned')}</Typography.Text>,
+                          },
+                          ...(canUpdate
+                            ? [
+                                {
+                                  title: t('common.actions'),
+                                  key: 'actions',
+                                  width: 250,
+                                  render: (_: unknown, d: Delivery) => (
+                                    <Space size={4} wrap>
+                                      {movesFrom(d.state).map((m) => (
+                                        <Button key={m.to} size="small" disabled={update.isPending} onClick={() => update.mutate({ id: d.id, body: { state: m.to } })}>
+                                          {t(`alerts.action.${m.action}`)}
+                                        </Button>
+                                      ))}
+                                      {assignees.meId !== undefined && d.assigneeId !== assignees.meId ? (
+                                        <Button size="small" type="link" disabled={update.isPending} onClick={() => update.mutate({ id: d.id, body: { assigneeId: assignees.meId ?? null } })}>
+                                          {t('alerts.action.assignToMe')}
+                                        </Button>
+                                      ) : null}
+                                    </Space>
+                                  ),
+                                },
+                              ]
+                            : []),
                         ]}
                       />
                       <CursorPager
@@ -144,9 +213,6 @@ export default function Alerts() {
                         onPrev={() => setF(prevPage(f))}
                         onFirst={() => setF(firstPage(f))}
                       />
-                      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-                        {t('alerts.assignmentNote')} <code>PATCH /api/v1/alerts/:id {'{ assignee, state }'}</code>
-                      </Typography.Paragraph>
                     </Col>
                   </Row>
                 )}
@@ -155,9 +221,9 @@ export default function Alerts() {
           },
           { key: 'dead', label: t('alerts.tab.dead'), children: <DeadLetters /> },
           { key: 'silences', label: t('alerts.tab.silences'), children: <Silences /> },
-          { key: 'assignment', label: t('alerts.tab.assignment'), children: <NotAvailable title={t('alerts.assignmentUnavailable')} detail="PATCH /api/v1/alerts/:id { assignee, state: open|acknowledged|resolved }" /> },
         ]}
       />
+      <AlertDrawer id={drawerId} onClose={() => openAlert(undefined)} canUpdate={canUpdate} assignees={assignees} />
     </>
   );
 }

@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Card, Input, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { get, type Asset, type Page } from '../lib/api.js';
 import { ASSET_KINDS, assetFiltersToSearch, firstPage, nextPage, parseAssetFilters, prevPage, type AssetFilters, type AssetKind } from '../lib/filters.js';
@@ -21,14 +21,16 @@ export default function Assets() {
   const [f, setF] = useUrlState(parseAssetFilters, assetFiltersToSearch);
   const update = (p: Partial<AssetFilters>) => setF(firstPage({ ...f, ...p }));
   const [q, setQ] = useState(f.q ?? '');
+  // the box follows the URL (back/forward, a shared link)
+  useEffect(() => setQ(f.q ?? ''), [f.q]);
   const apiQ = new URLSearchParams({ limit: String(f.limit) });
   if (f.kind) apiQ.set('kind', f.kind);
   if (f.group) apiQ.set('group', String(f.group));
+  if (f.q) apiQ.set('q', f.q);
   if (f.cursor) apiQ.set('cursor', f.cursor);
   const list = useQuery({ queryKey: ['assets', apiQ.toString()], queryFn: () => get<Page<Asset>>('/api/v1/assets', apiQ), placeholderData: keepPreviousData });
   const groups = useQuery({ queryKey: ['asset-groups'], queryFn: () => get<{ items: { id: number; name: string }[] }>('/api/v1/asset-groups') });
-  const needle = (f.q ?? '').toLowerCase();
-  const rows = (list.data?.items ?? []).filter((a) => !needle || a.name.toLowerCase().includes(needle) || a.key.toLowerCase().includes(needle));
+  const rows = list.data?.items ?? [];
   return (
     <>
       <PageTitle title={t('assets.title')} subtitle={t('assets.subtitle')} />
@@ -54,11 +56,11 @@ export default function Assets() {
             style={{ width: 280 }}
             placeholder={t('assets.search')}
             aria-label={t('assets.search')}
+            maxLength={200}
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            onSearch={(v) => setF({ ...f, q: v.trim() || undefined })}
+            onSearch={(v) => update({ q: v.trim() || undefined })}
           />
-          {f.q ? <Typography.Text type="secondary">{t('assets.searchNote')}</Typography.Text> : null}
         </Space>
       </Card>
       {list.error ? (

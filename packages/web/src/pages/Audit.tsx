@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Input, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { SafetyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { get } from '../lib/api.js';
@@ -21,7 +21,7 @@ interface Entry {
   hash: string;
 }
 
-const parse = (sp: URLSearchParams) => parseSimple(sp, ['q'], 50);
+const parse = (sp: URLSearchParams) => parseSimple(sp, ['q', 'action', 'actor'], 50);
 const serialize = (v: ReturnType<typeof parse>) => simpleToSearch(v, 50);
 
 export default function Audit() {
@@ -29,15 +29,24 @@ export default function Audit() {
   const lang = useLang();
   const [f, setF] = useUrlState(parse, serialize);
   const [q, setQ] = useState(f.values.q ?? '');
-  // the audit API pages by sequence number: the cursor is the last seq of the previous page
+  // the box follows the URL (back/forward, a shared link)
+  useEffect(() => setQ(f.values.q ?? ''), [f.values.q]);
+  /** Sets (or with '' clears) one filter; the list starts again at its first page. */
+  const filter = (key: 'q' | 'action' | 'actor', v: string) => {
+    const values = { ...f.values };
+    if (v) values[key] = v;
+    else delete values[key];
+    setF(firstPage({ ...f, values }));
+  };
+  // the audit API pages by sequence number: the cursor is the last seq of the previous page; q, action and actor
+  // are searched by the server, so pages hold matches only
   const apiQ = new URLSearchParams({ limit: String(f.limit) });
+  for (const k of ['q', 'action', 'actor'] as const) if (f.values[k]) apiQ.set(k, f.values[k]);
   if (f.cursor) apiQ.set('afterSeq', f.cursor);
   const list = useQuery({ queryKey: ['audit', apiQ.toString()], queryFn: () => get<{ items: Entry[] }>('/api/v1/audit', apiQ), placeholderData: keepPreviousData });
   const verify = useQuery({ queryKey: ['audit-verify'], queryFn: () => get<{ ok: boolean; checked?: number; reason?: string }>('/api/v1/audit/verify'), enabled: false });
   const items = list.data?.items ?? [];
   const next = items.length === f.limit ? String(items[items.length - 1].seq) : undefined;
-  const needle = (f.values.q ?? '').toLowerCase();
-  const rows = needle ? items.filter((e) => `${e.actor} ${e.action} ${e.target ?? ''}`.toLowerCase().includes(needle)) : items;
   return (
     <>
       <PageTitle
@@ -60,9 +69,24 @@ export default function Audit() {
       ) : null}
       {verify.error ? <Alert style={{ marginBottom: 12 }} showIcon type="error" message={verify.error.message} /> : null}
       <Card size="small" style={{ marginBottom: 12 }}>
-        <Space>
-          <Input.Search allowClear style={{ width: 320 }} placeholder={t('audit.search')} aria-label={t('audit.search')} value={q} onChange={(e) => setQ(e.target.value)} onSearch={(v) => setF({ ...f, values: { ...f.values, q: v.trim() } })} />
-          {needle ? <Typography.Text type="secondary">{t('assets.searchNote')}</Typography.Text> : null}
+        <Space wrap>
+          <Input.Search
+            allowClear
+            style={{ width: 320 }}
+            maxLength={200}
+            placeholder={t('audit.search')}
+            aria-label={t('audit.search')}
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            onSearch={(v) => filter('q', v.trim())}
+          />
+          {(['action', 'actor'] as const).map((k) =>
+            f.values[k] ? (
+              <Tag key={k} closable onClose={() => filter(k, '')}>
+                {t(`audit.${k}`)}: {f.values[k]}
+              </Tag>
+            ) : null,
+          )}
         </Space>
       </Card>
       {list.error ? (
@@ -72,15 +96,35 @@ export default function Audit() {
           size="small"
           rowKey="seq"
           loading={list.isFetching}
-          dataSource={rows}
+          dataSource={items}
           pagination={false}
           locale={{ emptyText: <EmptyState description={t('audit.empty')} /> }}
           expandable={{ expandedRowRender: (e) => <pre style={{ margin: 0, fontSize: 12 }}>{JSON.stringify({ details: e.details, hash: e.hash }, null, 2)}</pre> }}
           columns={[
             { title: '#', dataIndex: 'seq', width: 70, render: (v: number) => formatNumber(v, lang, 0) },
             { title: t('audit.at'), dataIndex: 'at', width: 180, render: (v: string) => formatDate(v, lang) },
-            { title: t('audit.actor'), dataIndex: 'actor', width: 220 },
-            { title: t('audit.action'), dataIndex: 'action', width: 180, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+            {
+              title: t('audit.actor'),
+              dataIndex: 'actor',
+              width: 220,
+              render: (v: string) => (
+                <Tooltip title={t('audit.onlyActor')}>
+                  <Typography.Link onClick={() => filter('actor', v)}>{v}</Typography.Link>
+                </Tooltip>
+              ),
+            },
+            {
+              title: t('audit.action'),
+              dataIndex: 'action',
+              width: 180,
+              render: (v: string) => (
+                <Tooltip title={t('audit.onlyAction')}>
+                  <Typography.Link onClick={() => filter('action', v)}>
+                    <Typography.Text code>{v}</Typography.Text>
+                  </Typography.Link>
+                </Tooltip>
+              ),
+            },
             { title: t('audit.target'), dataIndex: 'target', ellipsis: true, render: (v: string | null) => v ?? '—' },
           ]}
         />

@@ -1,42 +1,102 @@
-import { useMemo } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Badge, Card, Col, List, Row, Select, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Badge, Card, Col, List, Row, Segmented, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { get, type Finding, type Page } from '../lib/api.js';
-import { foldCompliance, type ControlRow } from '../lib/compliance.js';
+import { get } from '../lib/api.js';
 import { formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
-import { EmptyState, ErrorState, NotAvailable, SkeletonBlock } from '../components/States.js';
+import { EmptyState, ErrorState, SkeletonBlock } from '../components/States.js';
+import { FindingDrawer } from '../components/FindingDrawer.js';
 import { PageTitle, SeverityTag } from '../components/common.js';
 
-const MAX_PAGES = 5;
+type ControlStatus = 'pass' | 'fail' | 'not-evaluated';
+const STATUSES: readonly ControlStatus[] = ['fail', 'pass', 'not-evaluated'];
 
-/** Every open config finding (up to MAX_PAGES × 1000). */
-async function openConfigFindings(): Promise<{ items: Finding[]; truncated: boolean }> {
-  const items: Finding[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const q = new URLSearchParams({ type: 'config', status: 'open', limit: '1000', sort: 'id', dir: 'asc' });
-    if (cursor) q.set('cursor', cursor);
-    const page = await get<Page<Finding>>('/api/v1/findings', q);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) return { items, truncated: false };
-  }
-  return { items, truncated: true };
+interface Counts {
+  pass: number;
+  fail: number;
+  notEvaluated: number;
+  total: number;
 }
+
+interface FrameworkInfo {
+  id: string;
+  name: string;
+  nameZh?: string;
+  version: string;
+}
+
+/** GET /api/v1/compliance */
+interface Overview {
+  scopeDescription: string;
+  items: (FrameworkInfo & { summary: Counts })[];
+}
+
+interface Evidence {
+  findingId: number;
+  ruleId: string;
+  severity: string;
+  resource: string;
+  target: string;
+  assetId?: number;
+  assetKind?: string;
+}
+
+interface Control {
+  id: string;
+  title: string;
+  titleZh?: string;
+  status: ControlStatus;
+  rules: string[];
+  open: number;
+  excepted: number;
+  fixed: number;
+  failing: Evidence[];
+}
+
+/** GET /api/v1/compliance/:framework */
+interface Detail {
+  scopeDescription: string;
+  framework: FrameworkInfo;
+  summary: Counts;
+  controls: Control[];
+}
+
+const BADGE: Record<ControlStatus, 'error' | 'success' | 'default'> = { fail: 'error', pass: 'success', 'not-evaluated': 'default' };
+const LABEL: Record<ControlStatus, 'posture.fail' | 'posture.pass' | 'posture.notEvaluated'> = { fail: 'posture.fail', pass: 'posture.pass', 'not-evaluated': 'posture.notEvaluated' };
+
+function assetPath(e: Evidence): string | undefined {
+  if (e.assetId === undefined) return undefined;
+  return e.assetKind === 'image' ? `/images/${e.assetId}` : `/assets/${e.assetId}`;
+}
+
+const ruleFindings = (ruleId: string) => `/vulnerabilities?${new URLSearchParams({ ruleId, type: 'config' })}`;
 
 export default function Posture() {
   const { t } = useTranslation();
   const lang = useLang();
   const [sp, setSp] = useSearchParams();
-  const q = useQuery({ queryKey: ['findings', 'posture'], queryFn: openConfigFindings });
-  const frameworks = useMemo(() => foldCompliance(q.data?.items ?? []), [q.data]);
-  const selected = sp.get('framework') ?? frameworks[0]?.framework;
-  const fw = frameworks.find((x) => x.framework === selected);
-  if (q.error) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
-  if (!q.data) return <SkeletonBlock />;
+  const [finding, setFinding] = useState<number | undefined>();
+  const overview = useQuery({ queryKey: ['compliance'], queryFn: () => get<Overview>('/api/v1/compliance') });
+  const frameworks = overview.data?.items ?? [];
+  const selected = sp.get('framework') ?? frameworks[0]?.id;
+  const statusParam = sp.get('status');
+  const status = STATUSES.find((s) => s === statusParam);
+  const detail = useQuery({
+    queryKey: ['compliance', selected],
+    queryFn: () => get<Detail>(`/api/v1/compliance/${encodeURIComponent(selected ?? '')}`),
+    enabled: selected !== undefined,
+  });
+  const fwName = (f: FrameworkInfo) => (lang === 'zh-CN' && f.nameZh ? f.nameZh : t(`frameworks.${f.id}`, { defaultValue: f.name }));
+  const title = (c: Control) => (lang === 'zh-CN' && c.titleZh ? c.titleZh : c.title);
+  const select = (framework: string, s?: ControlStatus) => setSp(s ? { framework, status: s } : { framework });
+
+  if (overview.error) return <ErrorState error={overview.error} onRetry={() => void overview.refetch()} />;
+  if (!overview.data) return <SkeletonBlock />;
+  const d = detail.data;
+  const nothingScanned = frameworks.every((f) => f.summary.pass === 0 && f.summary.fail === 0);
+  const rows = (d?.controls ?? []).filter((c) => !status || c.status === status);
   return (
     <>
       <PageTitle
@@ -45,80 +105,172 @@ export default function Posture() {
         extra={
           frameworks.length ? (
             <Select
-              style={{ width: 260 }}
+              style={{ width: 300 }}
               aria-label={t('posture.framework')}
               value={selected}
-              onChange={(v) => setSp({ framework: v })}
-              options={frameworks.map((x) => ({ value: x.framework, label: t(`frameworks.${x.framework}`, { defaultValue: x.framework }) }))}
+              onChange={(v) => select(v)}
+              options={frameworks.map((f) => ({ value: f.id, label: fwName(f) }))}
             />
           ) : null
         }
       />
-      {q.data.truncated ? <Alert type="warning" showIcon message={t('posture.truncated')} style={{ marginBottom: 12 }} /> : null}
+      {nothingScanned ? <Alert type="info" showIcon message={t('posture.empty')} style={{ marginBottom: 12 }} /> : null}
       <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('posture.configFindings')} value={formatNumber(q.data.items.length, lang)} />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('posture.frameworks')} value={formatNumber(frameworks.length, lang)} />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('posture.failingControls')} value={fw ? formatNumber(fw.controls.length, lang) : '—'} valueStyle={{ color: '#cf1322' }} />
-          </Card>
-        </Col>
-        <Col xs={12} md={6}>
-          <Card size="small">
-            <Statistic title={t('posture.passingControls')} value="—" />
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('posture.passingNote')}
-            </Typography.Text>
-          </Card>
-        </Col>
+        {frameworks.map((f) => (
+          <Col key={f.id} xs={24} sm={12} lg={8} xl={Math.max(4, Math.floor(24 / Math.max(1, frameworks.length)))}>
+            <Card
+              size="small"
+              hoverable
+              onClick={() => select(f.id)}
+              style={f.id === selected ? { borderColor: '#1677ff' } : undefined}
+              title={<Typography.Text ellipsis={{ tooltip: fwName(f) }}>{fwName(f)}</Typography.Text>}
+            >
+              <Space wrap size={4}>
+                <Tag color="red">
+                  {t('posture.fail')} {formatNumber(f.summary.fail, lang)}
+                </Tag>
+                <Tag color="green">
+                  {t('posture.pass')} {formatNumber(f.summary.pass, lang)}
+                </Tag>
+                <Tag>
+                  {t('posture.notEvaluated')} {formatNumber(f.summary.notEvaluated, lang)}
+                </Tag>
+              </Space>
+            </Card>
+          </Col>
+        ))}
       </Row>
       {frameworks.length === 0 ? (
         <Card>
           <EmptyState description={t('posture.empty')} />
         </Card>
-      ) : fw ? (
-        <Card size="small" title={t('posture.controlsOf', { framework: t(`frameworks.${fw.framework}`, { defaultValue: fw.framework }) })}>
-          <Table<ControlRow>
+      ) : detail.error ? (
+        <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
+      ) : !d ? (
+        <SkeletonBlock />
+      ) : (
+        <>
+          <Row gutter={[12, 12]} style={{ marginBottom: 12 }}>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('posture.failingControls')} value={formatNumber(d.summary.fail, lang)} valueStyle={{ color: '#cf1322' }} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('posture.passingControls')} value={formatNumber(d.summary.pass, lang)} valueStyle={{ color: '#389e0d' }} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('posture.notEvaluatedControls')} value={formatNumber(d.summary.notEvaluated, lang)} />
+              </Card>
+            </Col>
+            <Col xs={12} md={6}>
+              <Card size="small">
+                <Statistic title={t('posture.totalControls')} value={formatNumber(d.summary.total, lang)} />
+              </Card>
+            </Col>
+          </Row>
+          <Card
             size="small"
-            rowKey="control"
-            dataSource={fw.controls}
-            pagination={{ pageSize: 20, showSizeChanger: false }}
-            expandable={{
-              expandedRowRender: (c) => (
-                <List
-                  size="small"
-                  header={<Typography.Text strong>{t('posture.evidence')}</Typography.Text>}
-                  dataSource={c.findings}
-                  renderItem={(f) => (
-                    <List.Item>
-                      <SeverityTag severity={f.severity} /> <Typography.Text code>{String(f.payload.resource ?? f.payload.file ?? '')}</Typography.Text>{' '}
-                      <Link to={`/vulnerabilities?ruleId=${encodeURIComponent(f.ruleId)}&type=config`}>{f.ruleId}</Link> — {f.title}
-                    </List.Item>
-                  )}
-                />
-              ),
-            }}
-            columns={[
-              { title: t('posture.control'), dataIndex: 'control', width: 160, render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
-              { title: t('posture.result'), key: 'r', width: 110, render: () => <Badge status="error" text={t('posture.fail')} /> },
-              { title: t('posture.rules'), key: 'rules', render: (_: unknown, c) => [...new Set(c.findings.map((f) => f.ruleId))].map((r) => <Tag key={r}>{r}</Tag>) },
-              { title: t('posture.resources'), key: 'res', width: 120, render: (_: unknown, c) => formatNumber(c.resources.length, lang) },
-              { title: t('posture.findingCount'), key: 'n', width: 100, render: (_: unknown, c) => formatNumber(c.findings.length, lang) },
-            ]}
-          />
-        </Card>
-      ) : null}
-      <Card size="small" style={{ marginTop: 12 }}>
-        <NotAvailable title={t('posture.passingUnavailable')} detail="GET /api/v1/compliance/:framework → { controls: [{ id, title, result: pass|fail|manual, evidence: [...] }] }" />
-      </Card>
+            title={t('posture.controlsOf', { framework: `${fwName(d.framework)} ${d.framework.version}` })}
+            extra={
+              <Segmented
+                value={status ?? 'all'}
+                onChange={(v) => select(d.framework.id, v === 'all' ? undefined : (v as ControlStatus))}
+                options={[
+                  { value: 'all', label: `${t('posture.all')} ${formatNumber(d.summary.total, lang)}` },
+                  { value: 'fail', label: `${t('posture.fail')} ${formatNumber(d.summary.fail, lang)}` },
+                  { value: 'pass', label: `${t('posture.pass')} ${formatNumber(d.summary.pass, lang)}` },
+                  { value: 'not-evaluated', label: `${t('posture.notEvaluated')} ${formatNumber(d.summary.notEvaluated, lang)}` },
+                ]}
+              />
+            }
+          >
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+              {d.scopeDescription}. {t('posture.notEvaluatedNote')}
+            </Typography.Paragraph>
+            <Table<Control>
+              size="small"
+              rowKey="id"
+              loading={detail.isFetching}
+              dataSource={rows}
+              pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
+              locale={{ emptyText: <EmptyState description={t('posture.noControls')} /> }}
+              expandable={{
+                rowExpandable: (c) => c.failing.length > 0,
+                expandedRowRender: (c) => (
+                  <List
+                    size="small"
+                    header={
+                      <Space>
+                        <Typography.Text strong>{t('posture.evidence')}</Typography.Text>
+                        {c.open > c.failing.length ? <Typography.Text type="secondary">{t('posture.evidenceShown', { shown: c.failing.length, count: c.open })}</Typography.Text> : null}
+                      </Space>
+                    }
+                    dataSource={c.failing}
+                    renderItem={(e) => {
+                      const asset = assetPath(e);
+                      return (
+                        <List.Item
+                          actions={[
+                            <Typography.Link key="finding" onClick={() => setFinding(e.findingId)}>
+                              {t('posture.finding', { id: e.findingId })}
+                            </Typography.Link>,
+                            ...(e.assetId !== undefined
+                              ? [
+                                  <Link key="asset" to={`/vulnerabilities?${new URLSearchParams({ assetId: String(e.assetId), type: 'config' })}`}>
+                                    {t('posture.assetFindings')}
+                                  </Link>,
+                                ]
+                              : []),
+                          ]}
+                        >
+                          <Space wrap size={6}>
+                            <SeverityTag severity={e.severity} />
+                            {asset ? (
+                              <Link to={asset}>
+                                <Typography.Text code>{e.resource}</Typography.Text>
+                              </Link>
+                            ) : (
+                              <Typography.Text code>{e.resource}</Typography.Text>
+                            )}
+                            <Link to={ruleFindings(e.ruleId)}>{e.ruleId}</Link>
+                          </Space>
+                        </List.Item>
+                      );
+                    }}
+                  />
+                ),
+              }}
+              columns={[
+                { title: t('posture.control'), dataIndex: 'id', width: 120, render: (v: string) => <Typography.Text strong>{v}</Typography.Text> },
+                { title: t('posture.requirement'), key: 'title', render: (_: unknown, c) => title(c) },
+                { title: t('posture.result'), dataIndex: 'status', width: 120, render: (v: ControlStatus) => <Badge status={BADGE[v]} text={t(LABEL[v])} /> },
+                {
+                  title: t('posture.rules'),
+                  key: 'rules',
+                  width: 260,
+                  render: (_: unknown, c) => (
+                    <Space wrap size={[0, 4]}>
+                      {c.rules.map((r) => (
+                        <Link key={r} to={ruleFindings(r)}>
+                          <Tag>{r}</Tag>
+                        </Link>
+                      ))}
+                    </Space>
+                  ),
+                },
+                { title: t('posture.open'), dataIndex: 'open', width: 80, align: 'right', render: (v: number) => formatNumber(v, lang) },
+                { title: t('posture.excepted'), dataIndex: 'excepted', width: 90, align: 'right', render: (v: number) => formatNumber(v, lang) },
+                { title: t('posture.fixed'), dataIndex: 'fixed', width: 80, align: 'right', render: (v: number) => formatNumber(v, lang) },
+              ]}
+            />
+          </Card>
+        </>
+      )}
+      <FindingDrawer id={finding} onClose={() => setFinding(undefined)} />
     </>
   );
 }

@@ -11,8 +11,10 @@ import { SEVERITIES, FINDING_TYPES } from '../lib/filters.js';
 import { formatDate } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useCan, useMe } from '../auth.js';
-import { EmptyState, ErrorState, NotAvailable } from '../components/States.js';
+import { EmptyState, ErrorState } from '../components/States.js';
 import { PageTitle } from '../components/common.js';
+import { TenantsTab } from './settings/TenantsTab.js';
+import { RetentionTab } from './settings/RetentionTab.js';
 
 interface User {
   id: number;
@@ -460,8 +462,8 @@ export default function Settings() {
     rules: <Rules />,
     destinations: <Destinations />,
     groups: <Groups />,
-    tenants: <NotAvailable title={t('settings.tenants.unavailable', { tenant: me.tenant.name })} detail="GET/POST /api/v1/tenants (platform admin)" />,
-    retention: <NotAvailable title={t('settings.retention.unavailable')} detail="GET/PUT /api/v1/settings/retention { findingsDays, scansDays, reportsDays, auditDays }" />,
+    tenants: <TenantsTab current={me.tenant} />,
+    retention: <RetentionTab />,
   };
   return (
     <>

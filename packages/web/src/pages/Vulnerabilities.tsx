@@ -1,7 +1,7 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Collapse, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { ClearOutlined, FireOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -28,20 +28,8 @@ import { useCan } from '../auth.js';
 import { EmptyState, ErrorState } from '../components/States.js';
 import { CursorPager, LinkButton, PageTitle, SeverityTag, StatusTag } from '../components/common.js';
 import { FindingDrawer, packageOf } from '../components/FindingDrawer.js';
-import { TriageModal } from '../components/TriageModal.js';
-
-function imageOf(f: Finding): string {
-  return f.asset?.kind === 'image' ? f.asset.key : f.target.replace(/^[a-z]+:/, '');
-}
-
-function groupKey(f: Finding, by: FindingFilters['group']): string {
-  if (by === 'cve') return f.ruleId;
-  if (by === 'package') {
-    const p = packageOf(f);
-    return p ? `${p.name} ${p.version}` : '—';
-  }
-  return imageOf(f);
-}
+import { TriageModal, type TriageTarget } from '../components/TriageModal.js';
+import { FindingGroups } from './vulns/FindingGroups.js';
 
 export default function Vulnerabilities() {
   const { t } = useTranslation();
@@ -52,7 +40,7 @@ export default function Vulnerabilities() {
   const [f, setF] = useUrlState(parseFindingFilters, findingFiltersToSearch);
   const update = (patch: Partial<FindingFilters>) => setF(firstPage({ ...f, ...patch }));
   const [selected, setSelected] = useState<number[]>([]);
-  const [triageOpen, setTriageOpen] = useState(false);
+  const [triage, setTriage] = useState<TriageTarget>();
   const [detail, setDetail] = useState<number>();
   const [ruleText, setRuleText] = useState(f.ruleId ?? '');
   const [targetText, setTargetText] = useState(f.target ?? '');
@@ -130,15 +118,6 @@ export default function Vulnerabilities() {
   ];
 
   const items = list.data?.items ?? [];
-  const groups = useMemo(() => {
-    if (f.group === 'none') return [];
-    const m = new Map<string, Finding[]>();
-    for (const x of items) {
-      const k = groupKey(x, f.group);
-      m.set(k, [...(m.get(k) ?? []), x]);
-    }
-    return [...m.entries()].sort((a, b) => Math.max(...b[1].map((x) => x.priority.score)) - Math.max(...a[1].map((x) => x.priority.score)));
-  }, [items, f.group]);
 
   const onTable: TableProps<Finding>['onChange'] = (_p, _f, sorter) => {
     const s = Array.isArray(sorter) ? sorter[0] : sorter;
@@ -146,13 +125,13 @@ export default function Vulnerabilities() {
     if (!s?.order || !key) update({ sort: DEFAULT_FINDING_FILTERS.sort, dir: DEFAULT_FINDING_FILTERS.dir });
     else update({ sort: key, dir: s.order === 'ascend' ? 'asc' : 'desc' });
   };
-  const table = (rows: Finding[], withSelection: boolean) => (
+  const table = (rows: Finding[], withSelection: boolean, loading = list.isFetching) => (
     <Table<Finding>
       size="small"
       rowKey="id"
       columns={columns}
       dataSource={rows}
-      loading={list.isFetching}
+      loading={loading}
       pagination={false}
       onChange={onTable}
       scroll={{ x: 1600 }}
@@ -162,6 +141,16 @@ export default function Vulnerabilities() {
     />
   );
 
+  const pager = (nextCursor: string | undefined) => (
+    <CursorPager
+      state={f}
+      nextCursor={nextCursor}
+      onChange={(limit) => setF(firstPage({ ...f, limit }))}
+      onNext={() => nextCursor && setF(nextPage(f, nextCursor))}
+      onPrev={() => setF(prevPage(f))}
+      onFirst={() => setF(firstPage(f))}
+    />
+  );
   const anyOption = { value: '', label: t('common.any') };
   const yesNo = [anyOption, { value: 'true', label: t('common.yes') }, { value: 'false', label: t('common.no') }];
   return (
@@ -171,7 +160,7 @@ export default function Vulnerabilities() {
         subtitle={summary.data ? t('vulns.matching', { count: summary.data.total, n: formatNumber(summary.data.total, lang) }) : t('vulns.subtitle')}
         extra={
           canTriage ? (
-            <Button type="primary" disabled={selected.length === 0} onClick={() => setTriageOpen(true)} data-testid="bulk-suppress">
+            <Button type="primary" disabled={selected.length === 0} onClick={() => setTriage({ ids: selected })} data-testid="bulk-suppress">
               {t('triage.bulk', { count: selected.length })}
             </Button>
           ) : null
@@ -204,7 +193,7 @@ export default function Vulnerabilities() {
             <InputNumber min={1} style={{ width: 100 }} value={f.assetId ?? null} onChange={(v) => update({ assetId: typeof v === 'number' ? v : undefined })} aria-label={t('finding.assetId')} />
           </Field>
           <Field label={t('vulns.groupBy')}>
-            <Select style={{ width: 130 }} value={f.group} onChange={(v) => setF({ ...f, group: v })} options={GROUP_BYS.map((g) => ({ value: g, label: t(`vulns.group.${g}`) }))} aria-label={t('vulns.groupBy')} />
+            <Select style={{ width: 130 }} value={f.group} onChange={(v) => setF(firstPage({ ...f, group: v }))} options={GROUP_BYS.map((g) => ({ value: g, label: t(`vulns.group.${g}`) }))} aria-label={t('vulns.groupBy')} />
           </Field>
           <Button
             icon={<ClearOutlined />}
@@ -236,43 +225,19 @@ export default function Vulnerabilities() {
       {list.error ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : f.group === 'none' ? (
-        table(items, true)
-      ) : (
         <>
-          <Typography.Paragraph type="secondary">{t('vulns.groupNote')}</Typography.Paragraph>
-          {groups.length === 0 ? (
-            <EmptyState description={t('vulns.empty')} />
-          ) : (
-            <Collapse
-              items={groups.map(([k, rows]) => ({
-                key: k,
-                label: (
-                  <Space>
-                    <Typography.Text strong>{k}</Typography.Text>
-                    <Tag>{t('vulns.groupCount', { count: rows.length })}</Tag>
-                    <SeverityTag severity={rows[0].severity} />
-                  </Space>
-                ),
-                children: table(rows, true),
-              }))}
-            />
-          )}
+          {table(items, true)}
+          {pager(list.data?.nextCursor)}
         </>
+      ) : (
+        <FindingGroups f={f} paging={pager} renderFindings={(rows, loading) => table(rows, false, loading)} onSuppress={canTriage ? (g) => setTriage(g) : undefined} />
       )}
-      <CursorPager
-        state={f}
-        nextCursor={list.data?.nextCursor}
-        onChange={(limit) => setF(firstPage({ ...f, limit }))}
-        onNext={() => list.data?.nextCursor && setF(nextPage(f, list.data.nextCursor))}
-        onPrev={() => setF(prevPage(f))}
-        onFirst={() => setF(firstPage(f))}
-      />
       <TriageModal
-        ids={selected}
-        open={triageOpen}
+        target={triage ?? { ids: selected }}
+        open={triage !== undefined}
         onClose={(done) => {
-          setTriageOpen(false);
-          if (done) setSelected([]);
+          if (done && triage && 'ids' in triage) setSelected([]);
+          setTriage(undefined);
         }}
       />
       <FindingDrawer id={detail} onClose={() => setDetail(undefined)} />
