@@ -278,11 +278,21 @@ ALTER TABLE findings DROP CONSTRAINT IF EXISTS findings_asset_id_fkey;`,
     // count, severities, max priority, KEV and fix per group over every matching finding: with priority, rule,
     // target and asset in the summary index both aggregations read only the index (200k findings, open ones by
     // rule: SQLite 0.7 s → 0.1 s; PostgreSQL 0.85 s → 0.35 s, an index-only scan of 2k pages instead of a 21k-page
-    // table scan). Widened rather than a second index: the ingest upsert already rewrites this one (its SET names
-    // kev, fix_available and type), so rescans pay no extra index write.
+    // table scan). Widened rather than a second index: one index to write per new finding; a rescan writes it only
+    // for findings whose indexed values changed (the upsert leaves them out of its SET).
     version: 13,
     sql: `DROP INDEX findings_summary;
 CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id);`,
+  },
+  {
+    // The console's "last seen" sort (newest sightings first, with any filter) read every open finding and sorted
+    // them: 0.4 s at 100k on SQLite. With last_seen in the summary index the filter and sort read only the index
+    // (14 ms). A rescan rewrites this index (last_seen moves) as it already rewrote findings_target; the other
+    // indexed columns left the upsert's SET in the same change, so a rescan rewrites two indexes instead of three
+    // (SQLite rescans of 100k findings here: 18k → 21k per second with this index; new findings unchanged).
+    version: 14,
+    sql: `DROP INDEX findings_summary;
+CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id, last_seen);`,
   },
 ];
 

@@ -123,9 +123,7 @@ const LAPSED = `(findings.status IN ('suppressed', 'risk-accepted') AND findings
  * differ are updated afterwards (FINDING_INDEXED_UPDATE); a reopen shows as reopened_scan_id = this scan.
  */
 const FINDING_UPSERT = `ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
-  type = excluded.type, rule_id = excluded.rule_id, title = excluded.title,
-  severity = excluded.severity, cvss = excluded.cvss, epss = excluded.epss,
-  kev = excluded.kev, fix_available = excluded.fix_available,
+  title = excluded.title, severity = excluded.severity, cvss = excluded.cvss, epss = excluded.epss,
   last_seen = excluded.last_seen, last_scan_id = excluded.last_scan_id,
   priority_factors = excluded.priority_factors, payload = excluded.payload,
   fixed_at = CASE WHEN ${REOPEN} THEN NULL ELSE findings.fixed_at END,
@@ -134,9 +132,13 @@ const FINDING_UPSERT = `ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
   status_owner = CASE WHEN ${LAPSED} THEN NULL ELSE findings.status_owner END,
   status_expires_at = CASE WHEN ${LAPSED} THEN NULL ELSE findings.status_expires_at END
 WHERE excluded.last_seen >= findings.last_seen
-RETURNING id, fingerprint, first_scan_id, reopened_scan_id, severity_rank, asset_id, target, status, priority_score`;
+RETURNING id, fingerprint, first_scan_id, reopened_scan_id, severity_rank, asset_id, target, status, priority_score, type, rule_id, kev, fix_available`;
 
-/** The indexed columns of rows whose values changed, set after the upsert. */
+/**
+ * The indexed columns of rows whose values changed, set after the upsert (SQLite rewrites every index a SET names,
+ * even for equal values: a rescan leaves them out and updates only the rows where one really changed — a KEV
+ * listing, a fix released, a new priority).
+ */
 const FINDING_INDEXED: readonly Col[] = [
   ['id', 'bigint'],
   ['severity_rank', 'smallint'],
@@ -144,6 +146,10 @@ const FINDING_INDEXED: readonly Col[] = [
   ['target', 'text'],
   ['status', 'text'],
   ['priority_score', 'float8'],
+  ['type', 'text'],
+  ['rule_id', 'text'],
+  ['kev', 'boolean'],
+  ['fix_available', 'boolean'],
 ];
 
 const ASSET_COLS: readonly Col[] = [
@@ -710,9 +716,13 @@ export abstract class SqlStore implements Store {
               Number(r.asset_id) !== assetId ||
               r.target !== scan.target ||
               r.status !== status ||
-              Number(r.priority_score) !== f.priorityScore
+              Number(r.priority_score) !== f.priorityScore ||
+              r.type !== f.type ||
+              r.rule_id !== f.ruleId ||
+              Boolean(Number(r.kev)) !== f.kev ||
+              Boolean(Number(r.fix_available)) !== f.fixAvailable
             ) {
-              changed.push([id, f.severityRank, assetId, scan.target, status, f.priorityScore]);
+              changed.push([id, f.severityRank, assetId, scan.target, status, f.priorityScore, f.type, f.ruleId, f.kev, f.fixAvailable]);
             }
           }
         },
