@@ -4,7 +4,7 @@
 // the clock runs until every scan is stored (drain rate). Scans are 1,000 scanner-like findings each.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,10 +25,10 @@ export interface BusFigure {
 
 const BIN = join(REPO_ROOT, 'bin/bulwark');
 
-function startWorker(db: string, nats: string): Promise<ChildProcess> {
+function startWorker(db: string, nats: string, concurrency: number): Promise<ChildProcess> {
   // BULWARK_BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the workers.
   const nodeArgs = (process.env.BULWARK_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'worker', '--database', db, '--nats', nats, '--concurrency', process.env.BULWARK_BENCH_WORKER_CONCURRENCY ?? '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'worker', '--database', db, '--nats', nats, '--concurrency', String(concurrency)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -65,7 +65,10 @@ export async function benchBus(opts: { scans?: number; write?: (line: string) =>
       const schema = (db.store as { schema?: string }).schema!;
       const url = `${PG_TEST_URL}?schema=${schema}`;
       const t1 = performance.now();
-      procs.push(...(await Promise.all(Array.from({ length: workers }, () => startWorker(url, nats.url)))));
+      // Scans in flight across all workers = the machine's cores (PostgreSQL shares them): 2 workers take one each.
+      // BULWARK_BENCH_WORKER_CONCURRENCY overrides the per-worker figure.
+      const concurrency = Number(process.env.BULWARK_BENCH_WORKER_CONCURRENCY ?? Math.max(1, Math.round(availableParallelism() / workers)));
+      procs.push(...(await Promise.all(Array.from({ length: workers }, () => startWorker(url, nats.url, concurrency)))));
       // Workers are long-running: throughput is counted from the moment they consume (a node process start and
       // bundle load, ~0.5–1 s here, is reported apart).
       const t2 = performance.now();
@@ -75,7 +78,7 @@ export async function benchBus(opts: { scans?: number; write?: (line: string) =>
       const f: BusFigure = { workers, findings: scans * perScan, publishPerSecond: (scans * perScan) / publishSeconds, drainSeconds, perSecond: (scans * perScan) / drainSeconds };
       figures.push(f);
       write(
-        `bus ${workers} worker(s): ${f.findings} findings published ${Math.round(f.publishPerSecond).toLocaleString('en-US')}/s; ` +
+        `bus ${workers} worker(s) × ${concurrency} in flight: ${f.findings} findings published ${Math.round(f.publishPerSecond).toLocaleString('en-US')}/s; ` +
           `stored in ${drainSeconds.toFixed(1)} s = ${Math.round(f.perSecond).toLocaleString('en-US')} findings/s ` +
           `(worker start ${((t2 - t1) / 1000).toFixed(1)} s before that; with it ${Math.round((scans * perScan) / ((t3 - t1) / 1000)).toLocaleString('en-US')} findings/s; load ${loadavg()[0].toFixed(1)})`,
       );

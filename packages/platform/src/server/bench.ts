@@ -78,6 +78,8 @@ export async function benchApiLatency(opts: { findings?: number; requests?: numb
           { name: 'same, next pages by cursor', path: () => '/api/v1/findings?severity=critical,high&status=open&limit=100', follow: true },
           { name: 'KEV, open, by priority', path: () => '/api/v1/findings?kev=true&status=open&limit=100' },
           { name: 'one image, fix available, by priority', path: (i) => `/api/v1/findings?fixAvailable=true&target=${encodeURIComponent(`registry.example/app-${(i * 37) % scans}:1`)}&limit=100` },
+          { name: 'fix available, open, newest sightings first', path: () => '/api/v1/findings?fixAvailable=true&status=open&sort=lastSeen&limit=100' },
+          { name: 'one package, every status', path: (i) => `/api/v1/findings?package=${encodeURIComponent(`pkg:deb/debian/lib${(i * 13) % 2000}@1.${((i * 13) % 2000) % 7}.${((i * 13) % 2000) % 13}`)}&limit=100` },
           { name: 'one rule id', path: (i) => `/api/v1/findings?ruleId=CVE-20${10 + (i % 15)}-${10000 + ((i * 7919) % PER_SCAN)}&limit=100` },
           { name: 'summary counts, open (not a list: scans all)', path: () => '/api/v1/findings/summary?status=open', requests: 10 },
         ];

@@ -49,6 +49,7 @@ interface FilterQuery {
   assetId?: string;
   target?: string;
   ruleId?: string;
+  package?: string;
 }
 
 /** The store filter of a list or summary query, limited to the caller's asset groups. */
@@ -62,6 +63,7 @@ export function filterOf(q: FilterQuery, assetGroups: number[] | undefined): Fin
     assetId: q.assetId === undefined ? undefined : Number(q.assetId),
     target: q.target,
     ruleId: q.ruleId,
+    package: q.package,
     assetGroups,
   };
 }

@@ -111,6 +111,7 @@ export const listQuerySchema = {
     assetId: { type: 'string', pattern: '^[1-9][0-9]{0,14}$', description: 'only findings on this asset' },
     target: { type: 'string', minLength: 1, maxLength: 4096, description: 'only findings last seen by scans of this target' },
     ruleId: { type: 'string', minLength: 1, maxLength: 4096, description: 'only this vulnerability or rule id' },
+    package: { type: 'string', minLength: 1, maxLength: 1024, description: 'only findings of this package (purl, else name@version, as groups by package key it)' },
     sort: { type: 'string', enum: [...SORT_KEYS] },
     dir: { type: 'string', enum: ['asc', 'desc'] },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'page size 1–1000, default 100' },

@@ -294,6 +294,27 @@ CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, typ
     sql: `DROP INDEX findings_summary;
 CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id, last_seen);`,
   },
+  {
+    // The package of a finding (payload.package: purl, else name@version) as a column, written at ingest: the
+    // list filters by it ("every finding in openssl 3.0.11") and groups by it without parsing every payload. It
+    // joins the summary index (filter and groups read the index only) instead of an index of its own: a random-key
+    // index cost 10–20% of ingest throughput here.
+    version: 15,
+    sql: {
+      sqlite: `ALTER TABLE findings ADD COLUMN package TEXT;
+UPDATE findings SET package = COALESCE(NULLIF(json_extract(payload, '$.package.purl'), ''),
+    NULLIF(json_extract(payload, '$.package.name'), '') || COALESCE('@' || NULLIF(json_extract(payload, '$.package.version'), ''), ''))
+  WHERE payload IS NOT NULL AND json_valid(payload) AND json_type(payload, '$.package') = 'object';
+DROP INDEX findings_summary;
+CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id, last_seen, package);`,
+      postgres: `ALTER TABLE findings ADD COLUMN package TEXT;
+UPDATE findings SET package = COALESCE(NULLIF(x.p ->> 'purl', ''), NULLIF(x.p ->> 'name', '') || COALESCE('@' || NULLIF(x.p ->> 'version', ''), ''))
+  FROM (SELECT id, payload::jsonb -> 'package' AS p FROM findings WHERE payload IS NOT NULL) x
+  WHERE findings.id = x.id AND jsonb_typeof(x.p) = 'object';
+DROP INDEX findings_summary;
+CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id, last_seen, package);`,
+    },
+  },
 ];
 
 /** Every migration of the platform, in version order: one schema across modules, one line per module. */

@@ -101,6 +101,7 @@ const FINDING_COLS: readonly Col[] = [
   ['priority_score', 'float8'],
   ['priority_factors', 'text'],
   ['payload', 'text'],
+  ['package', 'text'],
 ];
 
 /**
@@ -132,7 +133,7 @@ const FINDING_UPSERT = `ON CONFLICT (tenant_id, fingerprint) DO UPDATE SET
   status_owner = CASE WHEN ${LAPSED} THEN NULL ELSE findings.status_owner END,
   status_expires_at = CASE WHEN ${LAPSED} THEN NULL ELSE findings.status_expires_at END
 WHERE excluded.last_seen >= findings.last_seen
-RETURNING id, fingerprint, first_scan_id, reopened_scan_id, severity_rank, asset_id, target, status, priority_score, type, rule_id, kev, fix_available`;
+RETURNING id, fingerprint, first_scan_id, reopened_scan_id, severity_rank, asset_id, target, status, priority_score, type, rule_id, kev, fix_available, package`;
 
 /**
  * The indexed columns of rows whose values changed, set after the upsert (SQLite rewrites every index a SET names,
@@ -150,6 +151,7 @@ const FINDING_INDEXED: readonly Col[] = [
   ['rule_id', 'text'],
   ['kev', 'boolean'],
   ['fix_available', 'boolean'],
+  ['package', 'text'],
 ];
 
 const ASSET_COLS: readonly Col[] = [
@@ -697,6 +699,7 @@ export abstract class SqlStore implements Store {
             f.priorityScore,
             f.priorityFactors,
             f.payload,
+            f.packageKey,
           );
         },
         (rows) => {
@@ -720,9 +723,10 @@ export abstract class SqlStore implements Store {
               r.type !== f.type ||
               r.rule_id !== f.ruleId ||
               Boolean(Number(r.kev)) !== f.kev ||
-              Boolean(Number(r.fix_available)) !== f.fixAvailable
+              Boolean(Number(r.fix_available)) !== f.fixAvailable ||
+              (r.package ?? null) !== f.packageKey
             ) {
-              changed.push([id, f.severityRank, assetId, scan.target, status, f.priorityScore, f.type, f.ruleId, f.kev, f.fixAvailable]);
+              changed.push([id, f.severityRank, assetId, scan.target, status, f.priorityScore, f.type, f.ruleId, f.kev, f.fixAvailable, f.packageKey]);
             }
           }
         },
@@ -807,6 +811,10 @@ export abstract class SqlStore implements Store {
     if (filter.ruleId !== undefined) {
       where.push('f.rule_id = ?');
       params.push(text(filter.ruleId, 'ruleId', this.limits, { file }));
+    }
+    if (filter.package !== undefined) {
+      where.push('f.package = ?');
+      params.push(text(filter.package, 'package', this.limits, { file }));
     }
     if (filter.assetGroups !== undefined) {
       if (!Array.isArray(filter.assetGroups) || filter.assetGroups.length > 1000) {
@@ -926,15 +934,8 @@ export abstract class SqlStore implements Store {
     const limit = pageLimit(page);
     const groupBy = oneOf(by, FINDING_GROUP_BYS, 'by', 'group');
     const { where, params } = this.findingWhere(tenant, filter ?? {});
-    // The package is only in the payload (JSON text on both dialects): PostgreSQL parses it once per row in a
-    // lateral subquery, SQLite's json_extract caches the parse across the three lookups.
-    const pkg =
-      this.dialect === 'postgres'
-        ? { from: "findings f CROSS JOIN LATERAL (SELECT f.payload::jsonb -> 'package' AS p) j", key: "COALESCE(j.p ->> 'purl', (j.p ->> 'name') || COALESCE('@' || (j.p ->> 'version'), ''), '')" }
-        : {
-            from: 'findings f',
-            key: "COALESCE(json_extract(f.payload, '$.package.purl'), json_extract(f.payload, '$.package.name') || COALESCE('@' || json_extract(f.payload, '$.package.version'), ''), '')",
-          };
+    // The package key is stored at ingest (findings.package, backfilled by migration 15); '' groups findings without one.
+    const pkg = { from: 'findings f', key: "COALESCE(f.package, '')" };
     // SQLite would walk findings_rule / findings_target for their order and read every row; `|| ''` (same value:
     // both columns are NOT NULL text) lets it read the covering findings_summary index and group in a temp b-tree.
     const bare = this.dialect === 'sqlite' ? " || ''" : '';

@@ -178,6 +178,31 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'migration 15 backfills the package key of stored findings from their payloads',
+    async run(db) {
+      const { store } = db;
+      const t = (await store.createTenant({ slug: 'acme', name: 'Acme' })).id;
+      await store.ingestScan(t, scan('s-1', 1), [
+        vuln(1, { payload: { package: { name: 'openssl', version: '3.0.11', purl: 'pkg:deb/debian/openssl@3.0.11' } } }),
+        vuln(2, { payload: { package: { name: 'zlib', version: '1.2.13' } } }),
+        vuln(3, { payload: { package: { name: 'busybox' } } }),
+        vuln(4, { payload: { resource: 'Deployment/web' } }),
+        vuln(5),
+      ]);
+      const keys = async (): Promise<unknown[]> => (await db.raw('SELECT package FROM findings ORDER BY rule_id')).map((r) => r.package ?? null);
+      const want = ['pkg:deb/debian/openssl@3.0.11', 'zlib@1.2.13', 'busybox', null, null];
+      assert.deepEqual(await keys(), want, 'ingest writes the key');
+      // Back to version 14: no column, no index, then migrate again.
+      await db.raw('DROP INDEX findings_summary');
+      await db.raw('ALTER TABLE findings DROP COLUMN package');
+      await db.raw('CREATE INDEX findings_summary ON findings (tenant_id, status, severity_rank, type, kev, fix_available, priority_score, rule_id, target, asset_id, last_seen)');
+      await db.raw('DELETE FROM schema_migrations WHERE version = 15');
+      assert.deepEqual(await store.migrate(), [15]);
+      assert.deepEqual(await keys(), want, 'the migration derives the same keys from the payloads');
+      assert.deepEqual((await store.listFindings(t, { package: 'zlib@1.2.13' })).items.map((f) => f.ruleId), ['CVE-2024-1002']);
+    },
+  },
+  {
     name: 'ingest is idempotent: the same batch twice stores the same rows',
     batchRows: 97, // several full batches and a remainder
     async run(db) {
@@ -476,8 +501,10 @@ const cases: Case[] = [
       const t = (await store.createTenant({ slug: 'acme', name: 'Acme' })).id;
       const secrets = range(12).map((i) => vuln(i, { type: 'secret', ruleId: `BLW-SECRET-${i % 3}`, asset: { kind: 'repository', key: 'git@example:shop' }, locator: `f${i}` }));
       const configs = range(15).map((i) => vuln(i, { type: 'config', ruleId: `BLW-K8S-0${i % 4}`, asset: { kind: 'workload', key: `prod/shop/deployment/web-${i % 2}` }, locator: `c${i}` }));
-      await store.ingestScan(t, scan('s-1', 1), [...range(120).map((i) => vuln(i)), ...secrets, ...configs]);
-      await store.ingestScan(t, scan('s-2', 2), range(100).map((i) => vuln(i)));
+      const pkg = (i: number) => ({ name: 'openssl', version: `3.0.${11 + (i % 2)}`, ...(i % 3 === 0 ? {} : { purl: `pkg:deb/debian/openssl@3.0.${11 + (i % 2)}` }) });
+      const packaged = range(9).map((i) => vuln(300 + i, { locator: `p${i}`, payload: { package: pkg(i) } }));
+      await store.ingestScan(t, scan('s-1', 1), [...range(120).map((i) => vuln(i)), ...secrets, ...configs, ...packaged]);
+      await store.ingestScan(t, scan('s-2', 2), [...range(100).map((i) => vuln(i)), ...packaged]);
       const all = await allFindings(store, t);
       const ids = all.map((f) => f.id);
       await store.setFindingStatus(t, ids[3], { status: 'suppressed', reason: 'test fixture' });
@@ -503,6 +530,8 @@ const cases: Case[] = [
         ['asset', { assetId: webAsset }, (f) => f.asset.id === webAsset],
         ['target', { target: 'registry.example/shop:1' }, (f) => f.target === 'registry.example/shop:1'],
         ['rule', { ruleId: 'BLW-K8S-01' }, (f) => f.ruleId === 'BLW-K8S-01'],
+        ['package purl', { package: 'pkg:deb/debian/openssl@3.0.11' }, (f) => (f.payload as { package?: { purl?: string } }).package?.purl === 'pkg:deb/debian/openssl@3.0.11'],
+        ['package name@version', { package: 'openssl@3.0.12' }, (f) => { const p = (f.payload as { package?: { purl?: string; version?: string } }).package; return p !== undefined && p.purl === undefined && p.version === '3.0.12'; }],
         ['group scope', { assetGroups: [group.id] }, (f) => inGroup.has(f.asset.id)],
         ['empty scope', { assetGroups: [] }, () => false],
         ['empty severity list', { severity: [] }, () => false],

@@ -184,6 +184,8 @@ export interface FindingFilter {
   assetId?: number;
   target?: string;
   ruleId?: string;
+  /** Only findings of this package key (`payload.package.purl`, else `name@version`), as groups by package name it. */
+  package?: string;
   /**
    * Scope to assets in these groups (a scoped user's groups). `undefined` = no scope; `[]` = nothing visible.
    * Groups of another tenant match nothing.

@@ -56,6 +56,8 @@ export interface NormFinding {
   kev: boolean;
   fixAvailable: boolean;
   assetKey: string;
+  /** The affected package (payload.package: purl, else name@version), the list's package filter and groups. */
+  packageKey: string | null;
   priorityScore: number;
   priorityFactors: string;
   payload: string | null;
@@ -78,6 +80,21 @@ export function assetMapKey(ref: { kind: string; key: string }): string {
  * The default stable identity of a finding: its type, rule, asset and locator. Independent of the scan, so the same
  * problem on the same asset is one finding across scans and uploads.
  */
+const MAX_PACKAGE_KEY = 1024;
+
+/** A finding's package key: `payload.package.purl`, else `name@version` (or `name`); null without a package. */
+export function packageKeyOf(payload: unknown): string | null {
+  if (!isObject(payload) || !isObject(payload.package)) return null;
+  const p = payload.package;
+  const key =
+    typeof p.purl === 'string' && p.purl.length > 0
+      ? p.purl
+      : typeof p.name === 'string' && p.name.length > 0
+        ? `${p.name}${typeof p.version === 'string' && p.version.length > 0 ? `@${p.version}` : ''}`
+        : null;
+  return key === null || key.length > MAX_PACKAGE_KEY ? null : key;
+}
+
 export function findingFingerprint(f: { type: FindingType; ruleId: string; asset: AssetRef; locator?: string }): string {
   return hash('sha256', ['v1', f.type, f.ruleId, f.asset.kind, f.asset.key, f.locator ?? ''].join('\u0000'), 'hex');
 }
@@ -321,6 +338,7 @@ export function normalizeIngest(scanIn: ScanInput, findingsIn: FindingInput[], l
       kev: f.kev ?? false,
       fixAvailable: f.fixAvailable ?? false,
       assetKey: reference(asset),
+      packageKey: packageKeyOf(f.payload),
       priorityScore: f.priority ? f.priority.score : 0,
       priorityFactors: factors.length === 0 ? '[]' : json(factors, 'priority.factors', limits.maxPayloadBytes, FILE, i),
       payload: f.payload === undefined ? null : json(f.payload, 'payload', limits.maxPayloadBytes, FILE, i),

@@ -8,9 +8,11 @@ import { useLang } from '../lib/useLang.js';
 import { ErrorState, SkeletonBlock } from './States.js';
 import { SeverityTag, StatusTag } from './common.js';
 
-export function packageOf(f: Finding): { name: string; version: string } | undefined {
-  const p = f.payload.package as { name?: string; version?: string } | undefined;
-  return p?.name ? { name: p.name, version: p.version ?? '' } : undefined;
+/** The finding's package and its key (purl, else name@version: the server's package filter and group key). */
+export function packageOf(f: Finding): { name: string; version: string; key: string } | undefined {
+  const p = f.payload.package as { name?: string; version?: string; purl?: string } | undefined;
+  if (!p?.name) return undefined;
+  return { name: p.name, version: p.version ?? '', key: p.purl || (p.version ? `${p.name}@${p.version}` : p.name) };
 }
 
 export function FindingDrawer({ id, onClose }: { id: number | undefined; onClose: () => void }) {
@@ -42,7 +44,9 @@ export function FindingDrawer({ id, onClose }: { id: number | undefined; onClose
             <Descriptions.Item label={t('finding.fixAvailable')}>{f.fixAvailable ? t('common.yes') : t('common.no')}</Descriptions.Item>
             {pkg ? (
               <Descriptions.Item label={t('finding.package')} span={2}>
-                {pkg.name} {pkg.version}
+                <Link to={`/vulnerabilities?${new URLSearchParams({ package: pkg.key, status: '' }).toString()}`} onClick={onClose}>
+                  {pkg.name} {pkg.version}
+                </Link>
                 {fixed.length ? (
                   <Typography.Text type="secondary">
                     {' '}

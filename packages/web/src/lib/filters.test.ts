@@ -32,6 +32,7 @@ test('every filter survives URL → state → URL', () => {
     assetId: 12,
     target: 'image:registry.example.com/shop/web:1.2',
     ruleId: 'CVE-2024-3094',
+    package: 'pkg:deb/debian/openssl@3.0.11-1',
     sort: 'lastSeen',
     dir: 'asc',
     group: 'package',
@@ -40,6 +41,7 @@ test('every filter survives URL → state → URL', () => {
     limit: 100,
   };
   assert.deepEqual(roundTrip(f), f);
+  assert.equal(findingFiltersToApi(f).get('package'), f.package, 'the package filter reaches the API');
   const url = findingFiltersToSearch(f).toString();
   assert.deepEqual(parseFindingFilters(new URLSearchParams(url)), f, `from ${url}`);
 });

@@ -30,6 +30,8 @@ export interface FindingFilters extends Paging {
   assetId?: number;
   target?: string;
   ruleId?: string;
+  /** Package key: purl, else name@version (as groups by package name it). */
+  package?: string;
   sort: SortKey;
   dir: 'asc' | 'desc';
   group: GroupBy;
@@ -114,6 +116,7 @@ export function parseFindingFilters(sp: URLSearchParams): FindingFilters {
     assetId: Number.isSafeInteger(assetId) && assetId > 0 ? assetId : undefined,
     target: text(sp.get('target')),
     ruleId: text(sp.get('ruleId')),
+    package: text(sp.get('package')),
     sort: oneOf(sp.get('sort'), SORT_KEYS, d.sort),
     dir: oneOf(sp.get('dir'), ['asc', 'desc'] as const, d.dir),
     group: oneOf(sp.get('group'), GROUP_BYS, d.group),
@@ -132,6 +135,7 @@ export function findingFiltersToSearch(f: FindingFilters): URLSearchParams {
   if (f.assetId !== undefined) sp.set('assetId', String(f.assetId));
   if (f.target) sp.set('target', f.target);
   if (f.ruleId) sp.set('ruleId', f.ruleId);
+  if (f.package) sp.set('package', f.package);
   if (f.sort !== d.sort) sp.set('sort', f.sort);
   if (f.dir !== d.dir) sp.set('dir', f.dir);
   if (f.group !== d.group) sp.set('group', f.group);
@@ -150,6 +154,7 @@ export function findingFiltersToApi(f: FindingFilters, withPaging = true): URLSe
   if (f.assetId !== undefined) sp.set('assetId', String(f.assetId));
   if (f.target) sp.set('target', f.target);
   if (f.ruleId) sp.set('ruleId', f.ruleId);
+  if (f.package) sp.set('package', f.package);
   if (withPaging) {
     sp.set('sort', f.sort);
     sp.set('dir', f.dir);

@@ -43,6 +43,7 @@ export default function Vulnerabilities() {
   const [triage, setTriage] = useState<TriageTarget>();
   const [detail, setDetail] = useState<number>();
   const [ruleText, setRuleText] = useState(f.ruleId ?? '');
+  const [packageText, setPackageText] = useState(f.package ?? '');
   const [targetText, setTargetText] = useState(f.target ?? '');
 
   const apiQ = findingFiltersToApi(f);
@@ -87,7 +88,13 @@ export default function Vulnerabilities() {
       ellipsis: true,
       render: (_: unknown, r) => {
         const p = packageOf(r);
-        return p ? `${p.name} ${p.version}` : (r.payload.resource as string | undefined) ?? '—';
+        return p ? (
+          <LinkButton onClick={() => { setPackageText(p.key); update({ package: p.key }); }} aria-label={t('vulns.filterPackage', { name: `${p.name} ${p.version}` })}>
+            {p.name} {p.version}
+          </LinkButton>
+        ) : (
+          ((r.payload.resource as string | undefined) ?? '—')
+        );
       },
     },
     {
@@ -186,6 +193,9 @@ export default function Vulnerabilities() {
           <Field label={t('finding.rule')}>
             <Input.Search allowClear style={{ width: 190 }} placeholder="CVE-2024-…" value={ruleText} onChange={(e) => setRuleText(e.target.value)} onSearch={(v) => update({ ruleId: v.trim() || undefined })} aria-label={t('finding.rule')} />
           </Field>
+          <Field label={t('finding.package')}>
+            <Input.Search allowClear style={{ width: 220 }} placeholder="pkg:deb/debian/openssl@3.0.11-1" value={packageText} onChange={(e) => setPackageText(e.target.value)} onSearch={(v) => update({ package: v.trim() || undefined })} aria-label={t('finding.package')} data-testid="filter-package" />
+          </Field>
           <Field label={t('finding.target')}>
             <Input.Search allowClear style={{ width: 220 }} placeholder="image:registry/app:1" value={targetText} onChange={(e) => setTargetText(e.target.value)} onSearch={(v) => update({ target: v.trim() || undefined })} aria-label={t('finding.target')} />
           </Field>
@@ -199,6 +209,7 @@ export default function Vulnerabilities() {
             icon={<ClearOutlined />}
             onClick={() => {
               setRuleText('');
+              setPackageText('');
               setTargetText('');
               setF(DEFAULT_FINDING_FILTERS);
             }}

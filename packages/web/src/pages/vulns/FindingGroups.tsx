@@ -14,12 +14,10 @@ import { SEVERITY_COLORS } from '../../components/common.js';
 /** The console's group names → the API's `by`. */
 export const GROUP_API: Record<Exclude<FindingFilters['group'], 'none'>, FindingGroupBy> = { cve: 'rule', package: 'package', image: 'target' };
 
-/** The list filter that selects one group's findings (package groups have none: the list cannot filter by package). */
+/** The list filter that selects one group's findings (none for the group of findings without a package). */
 export function groupFilter(by: FindingGroupBy, key: string | null): Record<string, string> | undefined {
   if (key === null) return undefined;
-  if (by === 'rule') return { ruleId: key };
-  if (by === 'target') return { target: key };
-  return undefined;
+  return by === 'rule' ? { ruleId: key } : by === 'target' ? { target: key } : { package: key };
 }
 
 /** What a group bulk action needs: the findings filter (the page's filters plus the group's key) and the count shown. */
@@ -121,7 +119,6 @@ export function FindingGroups({
         }}
         data-testid="finding-groups"
       />
-      {by === 'package' ? <Typography.Paragraph type="secondary">{t('vulns.packageGroupNote')}</Typography.Paragraph> : null}
       {paging(groups.data?.nextCursor)}
     </>
   );
