@@ -857,13 +857,7 @@ export abstract class SqlStore implements Store {
     }
     const order = by === 'id' ? `f.id ${dir.toUpperCase()}` : `${col} ${dir.toUpperCase()}, f.id ${dir.toUpperCase()}`;
     params.push(limit + 1);
-    // Newest sightings first: the page's ids come from the summary index alone (it holds last_seen and the filter
-    // columns), then only those rows are read; selecting whole rows made SQLite read and sort every match.
-    const sql =
-      by === 'lastSeen'
-        ? `${FINDING_SELECT} WHERE f.id IN (SELECT f.id FROM findings f WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?) ORDER BY ${order}`
-        : `${FINDING_SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`;
-    const rows = await this.db.all<Row>(sql, params);
+    const rows = await this.db.all<Row>(`${FINDING_SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, params);
     const items = rows.slice(0, limit).map((r) => this.toFinding(r));
     if (rows.length <= limit) return { items };
     const last = items[items.length - 1];
