@@ -311,6 +311,14 @@ UPDATE findings SET package = COALESCE(NULLIF(x.p ->> 'purl', ''), NULLIF(x.p ->
 CREATE INDEX findings_package ON findings (tenant_id, package);`,
     },
   },
+  {
+    // The overview's daily trends count findings first seen and fixed per day and those unresolved before: three
+    // reads of every row of the tenant (1 s at 100k on SQLite, on the thread that answers the API). From this
+    // index they read only index entries. Its keys grow with time (first_seen is set once, fixed_at rarely
+    // changes), so a new scan appends to it.
+    version: 16,
+    sql: `CREATE INDEX findings_first_seen ON findings (tenant_id, first_seen, fixed_at);`,
+  },
 ];
 
 /** Every migration of the platform, in version order: one schema across modules, one line per module. */

@@ -243,14 +243,17 @@ export default function Vulnerabilities() {
       ) : (
         <FindingGroups f={f} paging={pager} renderFindings={(rows, loading) => table(rows, false, loading)} onSuppress={canTriage ? (g) => setTriage(g) : undefined} />
       )}
-      <TriageModal
-        target={triage ?? { ids: selected }}
-        open={triage !== undefined}
-        onClose={(done) => {
-          if (done && triage && 'ids' in triage) setSelected([]);
-          setTriage(undefined);
-        }}
-      />
+      {/* Mounted only while open: its form (date picker, radios, text area) is not part of the list's first render. */}
+      {triage ? (
+        <TriageModal
+          target={triage}
+          open
+          onClose={(done) => {
+            if (done && 'ids' in triage) setSelected([]);
+            setTriage(undefined);
+          }}
+        />
+      ) : null}
       <FindingDrawer id={detail} onClose={() => setDetail(undefined)} />
     </>
   );
