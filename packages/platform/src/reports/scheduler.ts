@@ -4,6 +4,7 @@ import type { Store, TenantId } from '../storage/types.js';
 import { formatOf } from './formats.js';
 import { renderReport } from './generate.js';
 import { ReportRepository } from './repository.js';
+import { PeriodicJob } from '../server/periodic.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -42,9 +43,7 @@ export class ReportScheduler {
   private readonly batch: number;
   private readonly owner: string;
   private readonly clock: () => Date;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly job: PeriodicJob;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.repo = new ReportRepository(opts.store.sql);
@@ -53,33 +52,17 @@ export class ReportScheduler {
     this.batch = opts.batch ?? 20;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}`;
     this.clock = opts.clock ?? (() => new Date());
+    this.job = new PeriodicJob(() => this.runDue(this.clock()), this.intervalMs, (e) => this.opts.onError?.(e));
   }
 
   /** Looks for due schedules now and then every `intervalMs` until `stop()`. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.tick(0);
+    this.job.start(0);
   }
 
   /** Stops looking and waits for a run in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  private tick(delay: number): void {
-    this.timer = setTimeout(() => {
-      this.running = this.runDue(this.clock())
-        .catch((e: unknown) => this.opts.onError?.(e))
-        .finally(() => {
-          this.running = undefined;
-          if (!this.stopped) this.tick(this.intervalMs);
-        });
-    }, delay);
-    this.timer.unref();
+    await this.job.stop();
   }
 
   /** Runs every schedule due at `now` (at most `batch`); one outcome per run this process claimed. */

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { SqlDriver, SqlValue } from '../storage/driver.js';
 import type { Store, TenantId } from '../storage/types.js';
 import { RetentionRepository, type RetentionCounts, type RetentionSettings } from './repository.js';
+import { PeriodicJob } from '../server/periodic.js';
 
 /** The audit actor of periodic prunes. */
 export const RETENTION_ACTOR = 'system:retention';
@@ -144,9 +145,7 @@ export class RetentionPruner {
   private readonly leaseMs: number;
   private readonly owner: string;
   private readonly clock: () => Date;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly job: PeriodicJob;
 
   constructor(private readonly opts: PrunerOptions) {
     this.repo = new RetentionRepository(opts.store.sql);
@@ -155,33 +154,17 @@ export class RetentionPruner {
     this.leaseMs = opts.leaseMs ?? 30 * 60_000;
     this.owner = opts.owner ?? `${hostname()}:${process.pid}`;
     this.clock = opts.clock ?? (() => new Date());
+    this.job = new PeriodicJob(() => this.runDue(this.clock()), this.checkMs, (e) => this.opts.onError?.(e));
   }
 
   /** Looks now and then every `checkMs` until `stop()`. */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.tick(this.opts.firstCheckMs ?? Math.min(this.checkMs, 2 * 60_000));
+    this.job.start(this.opts.firstCheckMs ?? Math.min(this.checkMs, 2 * 60_000));
   }
 
-  /** Stops looking and waits for a prune in progress. */
+  /** Stops looking and waits for a run in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  private tick(delay: number): void {
-    this.timer = setTimeout(() => {
-      this.running = this.runDue(this.clock())
-        .catch((e: unknown) => this.opts.onError?.(e))
-        .finally(() => {
-          this.running = undefined;
-          if (!this.stopped) this.tick(this.checkMs);
-        });
-    }, delay);
-    this.timer.unref();
+    await this.job.stop();
   }
 
   /** Prunes every tenant when the prune is due at `now` and this process wins its lease; undefined otherwise. */

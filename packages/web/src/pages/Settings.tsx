@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Switch, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -11,8 +11,9 @@ import { SEVERITIES, FINDING_TYPES } from '../lib/filters.js';
 import { formatDate } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useCan, useMe } from '../auth.js';
-import { EmptyState, ErrorState } from '../components/States.js';
+import { ErrorState } from '../components/States.js';
 import { PageTitle } from '../components/common.js';
+import { SettingsTable } from './settings/SettingsTable.js';
 import { TenantsTab } from './settings/TenantsTab.js';
 import { RetentionTab } from './settings/RetentionTab.js';
 
@@ -86,21 +87,6 @@ function DeleteButton({ onConfirm, label }: { onConfirm: () => void; label?: str
         {label ?? t('action.delete')}
       </Button>
     </Popconfirm>
-  );
-}
-
-/** The table of every settings tab: the tenant's objects, 50 a page, with the designed empty state. */
-function SettingsTable<T extends { id: number }>({ list, columns }: { list: { isPending: boolean; data?: { items: T[] } }; columns: TableColumnsType<T> }) {
-  return (
-    <Table<T>
-      size="small"
-      rowKey="id"
-      loading={list.isPending}
-      dataSource={list.data?.items ?? []}
-      pagination={{ pageSize: 50, hideOnSinglePage: true }}
-      locale={{ emptyText: <EmptyState /> }}
-      columns={columns}
-    />
   );
 }
 

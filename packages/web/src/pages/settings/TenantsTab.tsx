@@ -2,14 +2,15 @@
 // own), creating a tenant with its first admin (the generated password is shown once) and renaming.
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Space, Tag, Typography } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, get } from '../../lib/api.js';
 import { formatDate } from '../../lib/format.js';
 import { useLang } from '../../lib/useLang.js';
 import { useCan } from '../../auth.js';
-import { EmptyState, ErrorState } from '../../components/States.js';
+import { ErrorState } from '../../components/States.js';
+import { SettingsTable } from './SettingsTable.js';
 
 interface Tenant {
   id: number;
@@ -90,13 +91,8 @@ export function TenantsTab({ current }: { current: { id: number; name: string } 
         </Button>
       ) : null}
       {list.data && !platformAdmin ? <Alert type="info" showIcon message={t('settings.tenants.platformOnly')} style={{ marginBottom: 12 }} /> : null}
-      <Table<Tenant>
-        size="small"
-        rowKey="id"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        locale={{ emptyText: <EmptyState /> }}
+      <SettingsTable<Tenant>
+        list={list}
         columns={[
           {
             title: t('settings.tenants.name'),
