@@ -3,7 +3,7 @@ import { LeftOutlined, RightOutlined, VerticalRightOutlined } from '@ant-design/
 import { useTranslation } from 'react-i18next';
 import i18n from 'i18next';
 import type { MouseEventHandler, ReactNode } from 'react';
-import { PAGE_SIZES, type Paging } from '../lib/filters.js';
+import { PAGE_SIZES, firstPage, nextPage, prevPage, type Paging } from '../lib/filters.js';
 
 export const SEVERITY_COLORS: Record<string, string> = {
   critical: '#a8071a',
@@ -55,21 +55,11 @@ export function PageTitle({ title, extra, subtitle }: { title: string; extra?: R
 }
 
 /** Server-side cursor paging: first / previous / next, page size. */
-export function CursorPager<T extends Paging>({
-  state,
-  nextCursor,
-  onChange,
-  onNext,
-  onPrev,
-  onFirst,
-}: {
-  state: T;
-  nextCursor?: string;
-  onChange: (limit: number) => void;
-  onNext: () => void;
-  onPrev: () => void;
-  onFirst: () => void;
-}) {
+export function CursorPager<T extends Paging>({ state, nextCursor, onState }: { state: T; nextCursor?: string; onState: (next: T) => void }) {
+  const onChange = (limit: number) => onState(firstPage({ ...state, limit }));
+  const onNext = () => nextCursor && onState(nextPage(state, nextCursor));
+  const onPrev = () => onState(prevPage(state));
+  const onFirst = () => onState(firstPage(state));
   const { t } = useTranslation();
   const page = state.cursor ? state.back.length + 1 : 1;
   return (

@@ -4,7 +4,7 @@ import { App, Button, Card, Col, Popconfirm, Row, Select, Space, Table, Tabs, Ta
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, get, type Page } from '../lib/api.js';
-import { firstPage, nextPage, parseSimple, prevPage, simpleToSearch } from '../lib/filters.js';
+import { firstPage, parseSimple, simpleToSearch } from '../lib/filters.js';
 import { formatDate, formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useUrlState } from '../lib/useUrlState.js';
@@ -208,10 +208,7 @@ export default function Alerts() {
                       <CursorPager
                         state={f}
                         nextCursor={list.data?.nextCursor}
-                        onChange={(limit) => setF(firstPage({ ...f, limit }))}
-                        onNext={() => list.data?.nextCursor && setF(nextPage(f, list.data.nextCursor))}
-                        onPrev={() => setF(prevPage(f))}
-                        onFirst={() => setF(firstPage(f))}
+                        onState={setF}
                       />
                     </Col>
                   </Row>

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Input, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { get, type Asset, type Page } from '../lib/api.js';
-import { ASSET_KINDS, assetFiltersToSearch, firstPage, nextPage, parseAssetFilters, prevPage, type AssetFilters, type AssetKind } from '../lib/filters.js';
+import { ASSET_KINDS, assetFiltersToSearch, firstPage, parseAssetFilters, type AssetFilters, type AssetKind } from '../lib/filters.js';
 import { formatDate } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useUrlState } from '../lib/useUrlState.js';
@@ -85,10 +85,7 @@ export default function Assets() {
       <CursorPager
         state={f}
         nextCursor={list.data?.nextCursor}
-        onChange={(limit) => setF(firstPage({ ...f, limit }))}
-        onNext={() => list.data?.nextCursor && setF(nextPage(f, list.data.nextCursor))}
-        onPrev={() => setF(prevPage(f))}
-        onFirst={() => setF(firstPage(f))}
+        onState={setF}
       />
     </>
   );

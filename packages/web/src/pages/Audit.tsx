@@ -4,7 +4,7 @@ import { Alert, Button, Card, Input, Space, Table, Tag, Tooltip, Typography } fr
 import { SafetyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { get } from '../lib/api.js';
-import { firstPage, nextPage, parseSimple, prevPage, simpleToSearch } from '../lib/filters.js';
+import { firstPage, parseSimple, simpleToSearch } from '../lib/filters.js';
 import { formatDate, formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useUrlState } from '../lib/useUrlState.js';
@@ -132,10 +132,7 @@ export default function Audit() {
       <CursorPager
         state={f}
         nextCursor={next}
-        onChange={(limit) => setF(firstPage({ ...f, limit }))}
-        onNext={() => next && setF(nextPage(f, next))}
-        onPrev={() => setF(prevPage(f))}
-        onFirst={() => setF(firstPage(f))}
+        onState={setF}
       />
     </>
   );

@@ -5,7 +5,7 @@ import { App, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select,
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, get, type Page } from '../lib/api.js';
-import { firstPage, nextPage, parseSimple, prevPage, simpleToSearch } from '../lib/filters.js';
+import { parseSimple, simpleToSearch } from '../lib/filters.js';
 import { formatBytes, formatDate, formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { useUrlState } from '../lib/useUrlState.js';
@@ -210,10 +210,7 @@ export default function Reports() {
       <CursorPager
         state={f}
         nextCursor={list.data?.nextCursor}
-        onChange={(limit) => setF(firstPage({ ...f, limit }))}
-        onNext={() => list.data?.nextCursor && setF(nextPage(f, list.data.nextCursor))}
-        onPrev={() => setF(prevPage(f))}
-        onFirst={() => setF(firstPage(f))}
+        onState={setF}
       />
     </>
   );

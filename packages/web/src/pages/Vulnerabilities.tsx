@@ -15,9 +15,7 @@ import {
   findingFiltersToApi,
   findingFiltersToSearch,
   firstPage,
-  nextPage,
   parseFindingFilters,
-  prevPage,
   type FindingFilters,
   type SortKey,
 } from '../lib/filters.js';
@@ -152,10 +150,7 @@ export default function Vulnerabilities() {
     <CursorPager
       state={f}
       nextCursor={nextCursor}
-      onChange={(limit) => setF(firstPage({ ...f, limit }))}
-      onNext={() => nextCursor && setF(nextPage(f, nextCursor))}
-      onPrev={() => setF(prevPage(f))}
-      onFirst={() => setF(firstPage(f))}
+      onState={setF}
     />
   );
   const anyOption = { value: '', label: t('common.any') };
