@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventKinds, movesFrom, workflowQuery, type AlertStateEvent } from './workflow.js';
+import { ALERT_TRANSITIONS } from '../../../../platform/src/alerts/types.js';
+import { ALERT_STATES, eventKinds, movesFrom, workflowQuery, type AlertStateEvent } from './workflow.js';
+
+test('the console offers exactly the moves the API accepts (ALERT_TRANSITIONS), state by state', () => {
+  assert.deepEqual([...ALERT_STATES].sort(), Object.keys(ALERT_TRANSITIONS).sort(), 'same states as the API');
+  for (const s of ALERT_STATES) {
+    assert.deepEqual(movesFrom(s).map((m) => m.to).sort(), [...ALERT_TRANSITIONS[s]].sort(), `moves from ${s} equal the API's transitions`);
+  }
+});
 
 test('each state offers the moves the API allows (resolved only reopens)', () => {
   const rows: [string, string[]][] = [
