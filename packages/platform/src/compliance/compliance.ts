@@ -4,7 +4,7 @@
 // failing finding); it computes no status of its own.
 import type { SqlValue } from '../storage/driver.js';
 import type { AssetKind, Store, TenantId } from '../storage/types.js';
-import { buildReportData, loadPosture } from '../reports/data.js';
+import { buildComplianceReports, buildReportData, loadPosture } from '../reports/data.js';
 import type { ReportCompliance, ReportControl, ReportScope } from '../reports/types.js';
 
 export interface ComplianceRequest {
@@ -61,16 +61,21 @@ async function section(store: Store, tenant: TenantId, framework: string, req: C
   return { data, compliance: data.compliance };
 }
 
-/** Every framework with its pass / fail / not-evaluated counts for the scope. */
+/** Every framework with its pass / fail / not-evaluated counts for the scope (one pass over the findings). */
 export async function complianceOverview(store: Store, tenant: TenantId, req: ComplianceRequest): Promise<ComplianceOverview> {
-  const items: FrameworkSummary[] = [];
-  let head: Pick<ComplianceOverview, 'scope' | 'scopeDescription'> | undefined;
-  for (const id of await frameworkIds()) {
-    const { data, compliance } = await section(store, tenant, id, req);
-    head ??= { scope: data.scope, scopeDescription: data.scopeDescription };
-    items.push({ ...compliance.framework, summary: compliance.summary });
-  }
-  return { scope: head?.scope ?? req.scope, scopeDescription: head?.scopeDescription ?? '', items };
+  const reports = await buildComplianceReports(
+    store,
+    tenant,
+    { scope: req.scope, kind: 'compliance', ...(req.assetGroups !== undefined ? { assetGroups: req.assetGroups } : {}) },
+    await frameworkIds(),
+    req.now,
+  );
+  const head = reports[0]?.data;
+  return {
+    scope: head?.scope ?? req.scope,
+    scopeDescription: head?.scopeDescription ?? '',
+    items: reports.map(({ compliance }) => ({ ...compliance.framework, summary: compliance.summary })),
+  };
 }
 
 /** One framework's controls with status, rules, counts and failing evidence (asset id and kind added). */

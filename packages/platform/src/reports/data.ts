@@ -193,8 +193,44 @@ interface RuleTally {
 /** Builds the model of one report. `now` is its generation instant (the schedule's clock in tests). */
 export async function buildReportData(store: Store, tenant: TenantId, request: ReportRequest, now: Date, opts: BuildOptions = {}): Promise<ReportData> {
   const kind = normalizeKind(request.kind);
-  const scope = normalizeScope(request.scope);
   const framework = await resolveFramework(kind, request.framework);
+  const { data, rules, ruleSeen } = await collectReportData(store, tenant, request, kind, framework !== undefined, now, opts);
+  if (framework) data.compliance = await complianceOf(framework, rules, ruleSeen);
+  return data;
+}
+
+/**
+ * The compliance report of the same scope for several frameworks from one pass over the findings (the per-rule
+ * tallies do not depend on the framework): `request.framework` is ignored, each id in `frameworks` must resolve.
+ */
+export async function buildComplianceReports(
+  store: Store,
+  tenant: TenantId,
+  request: ReportRequest,
+  frameworks: readonly string[],
+  now: Date,
+  opts: BuildOptions = {},
+): Promise<Array<{ data: ReportData; compliance: NonNullable<ReportData['compliance']> }>> {
+  const specs = await Promise.all(frameworks.map((id) => resolveFramework('compliance', id)));
+  const { data, rules, ruleSeen } = await collectReportData(store, tenant, request, 'compliance', true, now, opts);
+  const out: Array<{ data: ReportData; compliance: NonNullable<ReportData['compliance']> }> = [];
+  for (const spec of specs) {
+    const compliance = await complianceOf(spec!, rules, ruleSeen);
+    out.push({ data: { ...data, compliance }, compliance });
+  }
+  return out;
+}
+
+async function collectReportData(
+  store: Store,
+  tenant: TenantId,
+  request: ReportRequest,
+  kind: ReportKind,
+  tallyRules: boolean,
+  now: Date,
+  opts: BuildOptions,
+): Promise<{ data: ReportData; rules: Map<string, RuleTally>; ruleSeen: Set<string> }> {
+  const scope = normalizeScope(request.scope);
   const groups = request.assetGroups;
   const t = (await store.listTenants()).find((x) => x.id === tenant);
   if (!t) throw new InputError({ file: FILE, field: 'tenant', expected: `an existing tenant (no tenant ${tenant})` });
@@ -256,7 +292,7 @@ export async function buildReportData(store: Store, tenant: TenantId, request: R
         row.total++;
         if (f.status === 'fixed') row.fixed++;
         ruleSeen.add(f.ruleId);
-        if (framework) {
+        if (tallyRules) {
           let r = rules.get(f.ruleId);
           if (!r) rules.set(f.ruleId, (r = { open: 0, excepted: 0, fixed: 0, failing: [] }));
           if (f.status === 'open') {
@@ -312,8 +348,7 @@ export async function buildReportData(store: Store, tenant: TenantId, request: R
     targets: targetRows.slice(0, MAX_TARGET_ROWS),
     targetsTotal: targetRows.length,
   };
-  if (framework) data.compliance = await complianceOf(framework, rules, ruleSeen);
-  return data;
+  return { data, rules, ruleSeen };
 }
 
 async function complianceOf(framework: FrameworkSpec, tallies: Map<string, RuleTally>, seen: Set<string>): Promise<NonNullable<ReportData['compliance']>> {
