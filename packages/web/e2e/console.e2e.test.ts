@@ -229,6 +229,26 @@ test('web console against a real, seeded bulwark server', { timeout: 600_000 }, 
     await page.locator('.ant-tabs-tabpane-active tbody tr[data-row-key]').first().waitFor();
   });
 
+  await t.test('download the image SBOM in CycloneDX and SPDX: every package the API relates to the image', async () => {
+    const rel = await call<{ assets: { kind: string; key: string }[] }>(base, server.token, 'GET', `/api/v1/assets/${image.id}/relations?depth=1&direction=down&limit=1000`);
+    const purls = rel.assets.filter((a) => a.kind === 'package').map((a) => a.key).sort();
+    assert.ok(purls.length > 10, 'the lab image has packages');
+    const fetchSbom = async (label: RegExp, file: string): Promise<Record<string, unknown>> => {
+      await page.hover('[data-testid=sbom-download]');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: label }).click()]);
+      await download.saveAs(join(tmp, file));
+      return JSON.parse(readFileSync(join(tmp, file), 'utf8')) as Record<string, unknown>;
+    };
+    const cdx = (await fetchSbom(/CycloneDX/, 'sbom.cdx.json')) as { bomFormat: string; specVersion: string; components: { purl?: string }[] };
+    assert.equal(cdx.bomFormat, 'CycloneDX', 'a CycloneDX document');
+    assert.equal(cdx.specVersion, '1.6');
+    assert.deepEqual(cdx.components.map((c) => c.purl).filter(Boolean).sort(), purls, 'CycloneDX lists exactly the image packages');
+    const spdx = (await fetchSbom(/SPDX/, 'sbom.spdx.json')) as { spdxVersion: string; packages: { externalRefs?: { referenceType: string; referenceLocator: string }[] }[] };
+    assert.equal(spdx.spdxVersion, 'SPDX-2.3', 'an SPDX document');
+    const spdxPurls = spdx.packages.flatMap((p) => (p.externalRefs ?? []).filter((r) => r.referenceType === 'purl').map((r) => r.referenceLocator)).sort();
+    assert.deepEqual(spdxPurls, purls, 'SPDX lists exactly the image packages');
+  });
+
   await t.test('group vulnerabilities by CVE across all findings, open a group and suppress it whole', async () => {
     await page.goto(`${base}/vulnerabilities?group=cve`);
     await settle(page);

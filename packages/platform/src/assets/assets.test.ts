@@ -106,6 +106,7 @@ for (const backend of backends()) {
         ['/api/v1/assets', 'get'],
         ['/api/v1/assets/{id}', 'get'],
         ['/api/v1/assets/{id}/relations', 'get'],
+        ['/api/v1/assets/{id}/sbom', 'get'],
         ['/api/v1/asset-groups', 'get'],
         ['/api/v1/asset-groups', 'post'],
         ['/api/v1/asset-groups/{id}/assets', 'post'],

@@ -181,3 +181,27 @@ export async function neighbourhood(
   const relations = edges.sort((a, b) => a.fromId - b.fromId || a.toId - b.toId || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
   return { assets, relations, truncated };
 }
+
+/**
+ * The `package` assets `installed-in` an asset (what its SBOM lists), by id, read a keyset page of `pageSize` at a
+ * time so an image with many thousands of packages is read whole. Packages the scope hides are left out, as in the
+ * graph.
+ */
+export async function installedPackages(store: Store, tenant: TenantId, assetId: number, scope: Scope, pageSize = 1000): Promise<Asset[]> {
+  const out: Asset[] = [];
+  for (let after = 0; ; ) {
+    const where = ['a.tenant_id = ?', 'a.kind = ?', 'a.id > ?'];
+    const params: SqlValue[] = [tenant, 'package', after];
+    if (!scopeClause(tenant, scope, where, params)) return [];
+    params.push(tenant, assetId, 'installed-in', pageSize);
+    const rows = await store.sql.all(
+      `SELECT ${COLS} FROM assets a WHERE ${where.join(' AND ')}
+         AND a.id IN (SELECT r.from_id FROM asset_relations r WHERE r.tenant_id = ? AND r.to_id = ? AND r.kind = ?)
+       ORDER BY a.id LIMIT ?`,
+      params,
+    );
+    for (const r of rows) out.push(toAsset(store, r));
+    if (rows.length < pageSize) return out;
+    after = out[out.length - 1].id;
+  }
+}

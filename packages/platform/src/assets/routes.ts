@@ -3,7 +3,8 @@ import { ASSET_KINDS, CRITICALITIES, RELATION_KINDS, type AssetKind } from '../s
 import { CAN_TRIAGE, READ_ROLES } from '../server/auth.js';
 import { principal, type ApiModule, type Principal } from '../server/context.js';
 import { bearer, errorResponses, errorSchema } from '../server/schemas.js';
-import { assetsByIds, getAsset, groupsOfAsset, listAssets, neighbourhood, type Direction } from './repository.js';
+import { assetsByIds, getAsset, groupsOfAsset, installedPackages, listAssets, neighbourhood, type Direction } from './repository.js';
+import { assetScanReport, renderAssetSbom, SBOM_FORMATS, SBOM_ROOT_KINDS, type SbomFormat } from './sbom.js';
 
 const id = (what: string) => ({ type: 'string', pattern: '^[1-9][0-9]{0,14}$', description: `${what} id` }) as const;
 const idParams = (what: string) => ({ type: 'object', additionalProperties: false, required: ['id'], properties: { id: id(what) } }) as const;
@@ -59,6 +60,19 @@ const relationsQuery = {
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'most assets returned (the asset included), 1–1000, default 200' },
   },
 } as const;
+
+const sbomQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    format: { type: 'string', enum: [...SBOM_FORMATS], description: 'cyclonedx (CycloneDX 1.6 JSON, the default) or spdx (SPDX 2.3 JSON)' },
+  },
+} as const;
+
+/** `attachment; filename="…"` (the name is ASCII by construction). */
+function disposition(filename: string): string {
+  return `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`;
+}
 
 const createGroupBody = {
   type: 'object',
@@ -192,6 +206,44 @@ export const assetsModule: ApiModule = {
         const direction = req.query.direction ?? 'both';
         const graph = await neighbourhood(store, p.tenant, root, { depth, direction, limit, scope: p.assetGroups });
         return { asset: root, depth, direction, ...graph };
+      },
+    );
+
+    app.get<{ Params: { id: string }; Querystring: { format?: SbomFormat } }>(
+      '/api/v1/assets/:id/sbom',
+      {
+        onRequest: ctx.requireRole(READ_ROLES),
+        schema: {
+          summary: 'The SBOM of an image, repository or host (node) from its inventory: the packages installed in it, as CycloneDX or SPDX JSON (the scanner\'s writers)',
+          tags: ['assets'],
+          security: bearer,
+          params: idParams('asset'),
+          querystring: sbomQuery,
+          response: {
+            200: {
+              description: 'The SBOM document, as an attachment',
+              content: {
+                'application/vnd.cyclonedx+json': { schema: { type: 'object', description: 'CycloneDX 1.6 BOM (format=cyclonedx)' } },
+                'application/spdx+json': { schema: { type: 'object', description: 'SPDX 2.3 document (format=spdx)' } },
+              },
+            },
+            ...errorResponses,
+          },
+        },
+      },
+      async (req, reply) => {
+        const p = principal(req);
+        const root = await getAsset(store, p.tenant, Number(req.params.id), p.assetGroups);
+        if (!root) return ctx.send(reply, 404, `no asset ${req.params.id}`);
+        if (!SBOM_ROOT_KINDS.has(root.kind)) return ctx.send(reply, 400, `asset kind ${root.kind} has no packages; an SBOM is of an asset of kind ${[...SBOM_ROOT_KINDS].join(', ')}`);
+        const packages = await installedPackages(store, p.tenant, root.id, p.assetGroups);
+        const doc = renderAssetSbom(assetScanReport(root, packages), req.query.format ?? 'cyclonedx');
+        return reply
+          .type(doc.contentType)
+          .header('content-disposition', disposition(doc.filename))
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, no-store')
+          .send(doc.body);
       },
     );
 

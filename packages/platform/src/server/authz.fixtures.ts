@@ -66,6 +66,7 @@ export const AUTHZ_FIXTURES: Record<string, Fixture> = {
   'GET /api/v1/assets': {},
   'GET /api/v1/assets/{id}': { id: (s) => s.asset },
   'GET /api/v1/assets/{id}/relations': { id: (s) => s.asset },
+  'GET /api/v1/assets/{id}/sbom': { id: (s) => s.asset, query: 'format=spdx' },
   'POST /api/v1/asset-groups': {
     async seed(call) {
       const marker = `marker-group-${Math.random().toString(36).slice(2)}`;

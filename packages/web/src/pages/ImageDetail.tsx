@@ -5,7 +5,6 @@ import { Button, Card, Descriptions, Dropdown, Statistic, Row, Col, Table, Tabs,
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { get, type Asset, type Finding, type Page, type Relations } from '../lib/api.js';
-import { cyclonedx, spdx, type SbomPackage } from '../lib/sbom.js';
 import { formatBytes, formatDate, formatNumber } from '../lib/format.js';
 import { useLang } from '../lib/useLang.js';
 import { EmptyState, ErrorState, NotAvailable, SkeletonBlock } from '../components/States.js';
@@ -16,16 +15,9 @@ import { RelationGraph } from '../components/RelationGraph.js';
 
 const TABS = ['overview', 'layers', 'packages', 'findings', 'graph'] as const;
 
-function download(name: string, doc: unknown): void {
-  const blob = new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+/** The image's SBOM from the API (the scanner's CycloneDX/SPDX writers); the session cookie authorises the download. */
+function sbomUrl(id: number, format: 'cyclonedx' | 'spdx'): string {
+  return `/api/v1/assets/${id}/sbom?format=${format}`;
 }
 
 /** One entry of an image asset's `layers` attribute, as `scan image --upload` describes it. */
@@ -73,18 +65,6 @@ export default function ImageDetail() {
   // Older uploads kept only the number of layers.
   const layers = Array.isArray(attrs.layers) ? attrs.layers : [];
   const { layers: _layerList, ...overviewAttributes } = a.attributes as Record<string, unknown>;
-  const sbomPkgs: SbomPackage[] = pkgs.map((p) => {
-    const at = p.attributes as { name?: string; version?: string; type?: string };
-    return { name: at.name ?? p.name, version: at.version ?? '', purl: p.key, type: at.type };
-  });
-  const safe = a.name.replace(/[^A-Za-z0-9._-]+/g, '_');
-  const sbom = (fmt: 'cyclonedx' | 'spdx') => {
-    const serial = crypto.randomUUID();
-    const now = new Date().toISOString();
-    const img = { name: a.name, imageId: attrs.imageId };
-    if (fmt === 'cyclonedx') download(`${safe}.cdx.json`, cyclonedx(img, sbomPkgs, serial, now));
-    else download(`${safe}.spdx.json`, spdx(img, sbomPkgs, serial, now));
-  };
   const open = findings.data?.items ?? [];
   const count = (s: string) => open.filter((f) => f.severity === s).length;
   return (
@@ -94,11 +74,10 @@ export default function ImageDetail() {
         subtitle={t('image.subtitle')}
         extra={
           <Dropdown
-            disabled={rel.isPending}
             menu={{
               items: [
-                { key: 'cdx', label: 'CycloneDX 1.6 (JSON)', onClick: () => sbom('cyclonedx') },
-                { key: 'spdx', label: 'SPDX 2.3 (JSON)', onClick: () => sbom('spdx') },
+                { key: 'cdx', label: <a href={sbomUrl(a.id, 'cyclonedx')} download>CycloneDX 1.6 (JSON)</a> },
+                { key: 'spdx', label: <a href={sbomUrl(a.id, 'spdx')} download>SPDX 2.3 (JSON)</a> },
               ],
             }}
           >
