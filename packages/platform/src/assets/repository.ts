@@ -184,21 +184,18 @@ export async function neighbourhood(
 
 /**
  * The `package` assets `installed-in` an asset (what its SBOM lists), by id, read a keyset page of `pageSize` at a
- * time so an image with many thousands of packages is read whole. Packages the scope hides are left out, as in the
- * graph.
+ * time so an image with many thousands of packages is read whole. The caller checks the asset is in the user's
+ * scope: what is installed in an image the user may see is part of that image (its findings already name these
+ * packages), whether or not each shared package asset was put in one of the user's groups.
  */
-export async function installedPackages(store: Store, tenant: TenantId, assetId: number, scope: Scope, pageSize = 1000): Promise<Asset[]> {
+export async function installedPackages(store: Store, tenant: TenantId, assetId: number, pageSize = 1000): Promise<Asset[]> {
   const out: Asset[] = [];
   for (let after = 0; ; ) {
-    const where = ['a.tenant_id = ?', 'a.kind = ?', 'a.id > ?'];
-    const params: SqlValue[] = [tenant, 'package', after];
-    if (!scopeClause(tenant, scope, where, params)) return [];
-    params.push(tenant, assetId, 'installed-in', pageSize);
     const rows = await store.sql.all(
-      `SELECT ${COLS} FROM assets a WHERE ${where.join(' AND ')}
+      `SELECT ${COLS} FROM assets a WHERE a.tenant_id = ? AND a.kind = ? AND a.id > ?
          AND a.id IN (SELECT r.from_id FROM asset_relations r WHERE r.tenant_id = ? AND r.to_id = ? AND r.kind = ?)
        ORDER BY a.id LIMIT ?`,
-      params,
+      [tenant, 'package', after, tenant, assetId, 'installed-in', pageSize],
     );
     for (const r of rows) out.push(toAsset(store, r));
     if (rows.length < pageSize) return out;

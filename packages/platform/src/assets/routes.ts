@@ -236,7 +236,7 @@ export const assetsModule: ApiModule = {
         const root = await getAsset(store, p.tenant, Number(req.params.id), p.assetGroups);
         if (!root) return ctx.send(reply, 404, `no asset ${req.params.id}`);
         if (!SBOM_ROOT_KINDS.has(root.kind)) return ctx.send(reply, 400, `asset kind ${root.kind} has no packages; an SBOM is of an asset of kind ${[...SBOM_ROOT_KINDS].join(', ')}`);
-        const packages = await installedPackages(store, p.tenant, root.id, p.assetGroups);
+        const packages = await installedPackages(store, p.tenant, root.id);
         const doc = renderAssetSbom(assetScanReport(root, packages), req.query.format ?? 'cyclonedx');
         return reply
           .type(doc.contentType)
