@@ -6,7 +6,7 @@ import { ExternalError } from '@bulwark/core';
 import type { Store } from '../storage/types.js';
 import { destinationKind } from './destinations/registry.js';
 import type { DestinationKind } from './destinations/types.js';
-import { AlertRepository } from './repository.js';
+import { AlertRepository, DELIVERY_COLS } from './repository.js';
 import type { Delivery } from './types.js';
 
 export interface DispatcherOptions {
@@ -132,7 +132,7 @@ export class AlertDispatcher {
     const rows = await this.store.sql.all(
       `UPDATE alert_deliveries SET next_attempt_at = ?, attempts = attempts + 1, claim_token = ?
         WHERE id = ? AND status IN ('pending', 'failed') AND next_attempt_at <= ?
-        RETURNING id, tenant_id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at, state, assignee_id, note, changed_by, changed_at`,
+        RETURNING tenant_id, ${DELIVERY_COLS}`,
       [lease, token, id, nowIso],
     );
     if (rows.length === 0) return undefined;

@@ -1,6 +1,6 @@
 export * from './types.js';
 export { evaluate, ruleMatches, silenceMatches, allowlistMatches, groupKeyOf, OVERFLOW_GROUP, type EngineInput, type EngineOptions, type EngineResult, type PlannedAlert } from './engine.js';
-export { AlertRepository, maskDestination, type AlertRepositoryOptions, type DeliveryFilter, type PageOptions } from './repository.js';
+export { AlertRepository, alertKey, ensureAlert, maskDestination, type AlertFilter, type AlertRepositoryOptions, type DeliveryFilter, type PageOptions } from './repository.js';
 export { createAlertListener, loadAlertFindings, type AlertListenerOptions, type ListenerOutcome } from './listener.js';
 export { AlertDispatcher, backoffMs, type DispatcherOptions, type RoundResult } from './dispatcher.js';
 export { alertsModule, createAlertsModule, type AlertsModuleOptions } from './routes.js';

@@ -30,6 +30,18 @@ for (const backend of backends()) {
       return (await repo.listDeliveries(t, {}, { limit: 1000 })).items.reverse();
     }
 
+    async function alerts(t = tenant) {
+      return (await repo.listAlerts(t, {}, { limit: 1000 })).items.reverse();
+    }
+
+    /** Removes every fired alert (deliveries, dead letters, history). */
+    async function clear() {
+      await db.raw('DELETE FROM alert_dead_letters');
+      await db.raw('DELETE FROM alert_deliveries');
+      await db.raw('DELETE FROM alert_state_events');
+      await db.raw('DELETE FROM alerts');
+    }
+
     before(async () => {
       await backend.setup();
       db = await backend.fresh();
@@ -73,6 +85,17 @@ for (const backend of backends()) {
         [rule.id, dest2, 'ruleId=CVE-A', 'pending', 0, now.toISOString()],
         [rule.id, dest2, 'ruleId=CVE-B', 'pending', 0, now.toISOString()],
       ].sort());
+      // One alert per root cause, each with its two deliveries (one per destination) and one workflow.
+      const as = await alerts();
+      assert.deepEqual(
+        as.map((a) => [a.ruleId, a.groupKey, a.state, a.deliveryStatus, a.deliveries.map((d) => [d.destinationId, d.destinationName, d.destinationKind, d.status])]),
+        [
+          [rule.id, 'ruleId=CVE-A', 'open', 'pending', [[dest, 'siem', 'syslog', 'pending'], [dest2, 'cef', 'cef', 'pending']]],
+          [rule.id, 'ruleId=CVE-B', 'open', 'pending', [[dest, 'siem', 'syslog', 'pending'], [dest2, 'cef', 'cef', 'pending']]],
+        ],
+        'two alerts, not four',
+      );
+      for (const a of as) assert.deepEqual(ds.filter((d) => d.alertId === a.id).map((d) => d.id), a.deliveries.map((d) => d.id), `deliveries of alert ${a.id} point at it`);
       const cveA = ds.find((d) => d.groupKey === 'ruleId=CVE-A')!.payload;
       assert.equal(cveA.total, 2);
       assert.equal(cveA.severity, 'critical');
@@ -86,8 +109,14 @@ for (const backend of backends()) {
       await db.raw('DELETE FROM alert_scan_events');
       await Promise.all([listener(ev), listener(ev)]);
       assert.equal((await deliveries()).length, 4, 'unique by rule + group + scan per destination');
-      await db.raw('DELETE FROM alert_dead_letters');
-      await db.raw('DELETE FROM alert_deliveries');
+      assert.deepEqual((await alerts()).map((a) => a.id), as.map((a) => a.id), 'a redelivered event makes no new alert');
+      // Acknowledging the alert acknowledges it once, for both destinations.
+      const ack = await repo.updateWorkflow(tenant, as[0].id, { state: 'acknowledged', note: 'on it' }, 'user:1');
+      assert.ok(ack.ok && ack.event, 'acknowledged');
+      assert.deepEqual(ack.ok && [ack.alert.state, ack.alert.deliveries.length], ['acknowledged', 2]);
+      assert.deepEqual((await alerts()).map((a) => [a.groupKey, a.state, a.note]), [['ruleId=CVE-A', 'acknowledged', 'on it'], ['ruleId=CVE-B', 'open', null]]);
+      assert.deepEqual((await repo.alertHistory(tenant, as[0].id)).map((e) => [e.fromState, e.state]), [['open', 'acknowledged']]);
+      await clear();
       await repo.deleteRule(tenant, rule.id);
       await repo.deleteDestination(tenant, dest2);
     });
@@ -102,7 +131,7 @@ for (const backend of backends()) {
       assert.equal(ds.length, 1);
       assert.deepEqual(ds[0].payload.counts, { new: 0, reopened: 1, fixed: 0 });
       assert.equal(ds[0].payload.findings[0].change, 'reopened');
-      await db.raw('DELETE FROM alert_deliveries');
+      await clear();
     });
 
     it('fixed findings alert only for rules asking for them', async () => {
@@ -112,7 +141,7 @@ for (const backend of backends()) {
       await ingest(tenant, scan('f2', 'reg/fix:1', '2026-03-01T10:10:00Z'), [finding(20)]);
       const ds = await deliveries();
       assert.deepEqual(ds.map((d) => [d.payload.counts.fixed, d.payload.findings[0].ruleId]), [[1, 'CVE-2024-1021']]);
-      await db.raw('DELETE FROM alert_deliveries');
+      await clear();
     });
 
     it('rate limit: one alert per group per window across scans, then a summary of what was held back', async () => {
@@ -136,7 +165,7 @@ for (const backend of backends()) {
       assert.equal(last.groupKey, 'ruleId=CVE-L');
       assert.equal(last.payload.suppressedSince, 2);
       assert.equal(outcomes.at(-1)?.stats?.rateLimited, 0);
-      await db.raw('DELETE FROM alert_deliveries');
+      await clear();
     });
 
     it('silences, allow-list and asset groups come from the store', async () => {
@@ -157,7 +186,7 @@ for (const backend of backends()) {
       const ds = await deliveries();
       assert.deepEqual(ds.flatMap((d) => d.payload.findings.map((f) => f.ruleId)), ['CVE-REAL']);
       assert.deepEqual(outcomes.at(-1)?.stats, { matched: 3, allowlisted: 1, silenced: 1, rateLimited: 0 });
-      await db.raw('DELETE FROM alert_deliveries');
+      await clear();
     });
 
     it("another tenant's ingest never triggers this tenant's rules", async () => {

@@ -1,10 +1,10 @@
-// After a committed ingest: load what it changed, evaluate the rules (engine.ts) and enqueue deliveries.
+// After a committed ingest: load what it changed, evaluate the rules (engine.ts) and record each alert with its deliveries.
 import type { Severity } from '@bulwark/core';
 import type { IngestedEvent, IngestListener } from '../server/context.js';
 import type { SqlConn } from '../storage/driver.js';
 import type { AssetKind, FindingStatus, FindingType, Store, TenantId } from '../storage/types.js';
 import { DEFAULT_CHANGES, evaluate, type EngineOptions, type EngineStats } from './engine.js';
-import { AlertRepository } from './repository.js';
+import { alertKey, AlertRepository, ensureAlert } from './repository.js';
 import type { AlertFinding, FindingChange } from './types.js';
 
 export interface AlertListenerOptions extends EngineOptions {
@@ -83,9 +83,9 @@ async function upsertGroup(tx: SqlConn, tenant: TenantId, g: { ruleId: number; g
 
 /**
  * An IngestListener (register with `ctx.onIngested`): evaluates the tenant's enabled rules on the findings the
- * ingest made new, reopened or fixed, and enqueues one delivery per (alert, destination). Idempotent: the event's
- * scan is recorded in the same transaction as its deliveries, and deliveries are unique by rule + group + scan
- * per destination, so the same event told twice enqueues once.
+ * ingest made new, reopened or fixed, and records one alert per (rule, group) with one delivery per destination.
+ * Idempotent: the event's scan is recorded in the same transaction as its alerts, alerts are unique by rule +
+ * group + scan and deliveries by that key per destination, so the same event told twice records and enqueues once.
  */
 export function createAlertListener(store: Store, opts: AlertListenerOptions = {}): IngestListener {
   const clock = opts.now ?? (() => new Date());
@@ -125,13 +125,17 @@ export function createAlertListener(store: Store, opts: AlertListenerOptions = {
       const existing = new Set((await tx.all<{ id: number }>('SELECT id FROM alert_destinations WHERE tenant_id = ?', [tenant])).map((r) => Number(r.id)));
       let deliveries = 0;
       for (const a of res.alerts) {
+        const targets = a.destinationIds.filter((d) => existing.has(d));
+        if (targets.length === 0) continue;
         const payload = JSON.stringify(a.payload);
-        for (const d of a.destinationIds) {
-          if (!existing.has(d)) continue;
+        const key = alertKey(a.ruleId, a.groupKey, event.scan.id);
+        // One alert per rule + group + scan, then one delivery per destination, both unique by that key.
+        const alertId = await ensureAlert(tx, tenant, { ruleId: a.ruleId, groupKey: a.groupKey, key, payload, createdAt: nowIso });
+        for (const d of targets) {
           deliveries += await tx.run(
-            `INSERT INTO alert_deliveries (tenant_id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, created_at, dedup_key)
-             VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (tenant_id, destination_id, dedup_key) DO NOTHING`,
-            [tenant, a.ruleId, d, a.groupKey, payload, nowIso, nowIso, `${a.ruleId}|${a.groupKey}|${event.scan.id}`],
+            `INSERT INTO alert_deliveries (tenant_id, alert_id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, created_at, dedup_key)
+             VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (tenant_id, destination_id, dedup_key) DO NOTHING`,
+            [tenant, alertId, a.ruleId, d, a.groupKey, payload, nowIso, nowIso, key],
           );
         }
       }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InputError } from '@bulwark/core';
 import { backends, type FreshDb } from '../storage/test-backends.js';
-import { AlertRepository, maskDestination } from './repository.js';
+import { AlertRepository, ensureAlert, maskDestination } from './repository.js';
 
 const KEY = 'test-alert-secret-key-0123456789abcdef';
 
@@ -146,25 +146,35 @@ for (const backend of backends()) {
       assert.equal(await repo.deleteAllowlistEntry(a, e2.id), true);
     });
 
-    it('deliveries and dead letters are tenant-scoped and paged', async () => {
+    it('alerts, deliveries and dead letters are tenant-scoped and paged', async () => {
       assert.deepEqual(await repo.listDeliveries(a), { items: [] });
+      assert.deepEqual(await repo.listAlerts(a), { items: [] });
+      await inputError(() => repo.listAlerts(a, {}, { cursor: '0' }), 'cursor');
       await inputError(() => repo.listDeliveries(a, {}, { limit: 0 }), 'limit');
       await inputError(() => repo.listDeadLetters(a, {}, { cursor: 'abc' }), 'cursor');
       assert.deepEqual(await repo.retryDeadLetter(a, 999), { ok: false, reason: 'missing' });
     });
 
-    it('migration 11: alert workflow (state, assignee, history) checked and scoped; deleting a destination takes the history along', async () => {
-      assert.ok((await db.tables()).includes('alert_state_events'), 'history table exists');
-      assert.ok((await db.indexes('alert_deliveries')).includes('alert_deliveries_state'), 'state index exists');
+    it('alert workflow (state, assignee, history) checked and scoped; deleting its only destination takes the alert and history along', async () => {
+      assert.ok((await db.tables()).includes('alerts'), 'alerts table exists (migration 17)');
+      for (const i of ['alerts_key', 'alerts_state', 'alerts_tenant']) assert.ok((await db.indexes('alerts')).includes(i), `${i} exists`);
+      assert.ok((await db.indexes('alert_state_events')).includes('alert_state_events_alert'), 'history is read by alert');
       const dest = await repo.createDestination(a, { kind: 'webhook', name: 'doomed', config: { url: 'https://hooks.example/doomed', secret: 'whsec-0123456789abcdef' } });
+      const keep = await repo.createDestination(a, { kind: 'webhook', name: 'kept', config: { url: 'https://hooks.example/kept', secret: 'whsec-0123456789abcdef' } });
       const payload = JSON.stringify({ version: 1, kind: 'alert', title: 't' });
-      const ins = await db.raw(
-        "INSERT INTO alert_deliveries (tenant_id, destination_id, group_key, payload, status, attempts, created_at) VALUES (?, ?, 'g', ?, 'sent', 1, ?) RETURNING id",
-        [a, dest.id, payload, now.toISOString()],
-      );
-      const id = Number(ins[0].id);
-      const d0 = await repo.getDelivery(a, id);
-      assert.deepEqual(d0 && [d0.state, d0.assigneeId, d0.assigneeName, d0.note, d0.changedBy, d0.changedAt], ['open', null, null, null, null, null], 'a new alert is open, unassigned');
+      const fire = async (key: string, dests: number[]): Promise<number> => {
+        const alertId = await db.store.sql.transaction((tx) => ensureAlert(tx, a, { ruleId: null, groupKey: 'g', key, payload, createdAt: now.toISOString() }));
+        for (const d of dests) {
+          await db.raw("INSERT INTO alert_deliveries (tenant_id, alert_id, destination_id, group_key, payload, status, attempts, created_at) VALUES (?, ?, ?, 'g', ?, 'sent', 1, ?)", [a, alertId, d, payload, now.toISOString()]);
+        }
+        return alertId;
+      };
+      const id = await fire('1|g|s1', [dest.id]);
+      const both = await fire('1|g|s2', [dest.id, keep.id]);
+      assert.equal(await db.store.sql.transaction((tx) => ensureAlert(tx, a, { ruleId: null, groupKey: 'g', key: '1|g|s1', payload, createdAt: now.toISOString() })), id, 'the same key finds the same alert');
+      const a0 = await repo.getAlert(a, id);
+      assert.deepEqual(a0 && [a0.state, a0.assigneeId, a0.assigneeName, a0.note, a0.changedBy, a0.changedAt, a0.deliveryStatus], ['open', null, null, null, null, null, 'sent'], 'a new alert is open, unassigned');
+      assert.equal(await repo.getAlert(b, id), undefined, "another tenant's alert is missing");
       await inputError(() => repo.updateWorkflow(a, id, { assigneeId: 999_999 }, 'user:1'), 'assigneeId', /user id of this tenant/);
       await inputError(() => repo.updateWorkflow(a, id, { state: 'closed' as never }, 'user:1'), 'state', /one of "open", "acknowledged", "resolved"/);
       await inputError(() => repo.updateWorkflow(a, id, {}, 'user:1'), '(body)', /at least 1 field/);
@@ -173,10 +183,23 @@ for (const backend of backends()) {
       assert.ok(r.ok && r.event, 'resolved');
       assert.deepEqual(r.ok && [r.alert.state, r.alert.changedBy, r.alert.changedAt, r.event?.fromState], ['resolved', 'user:1', now.toISOString(), 'open']);
       assert.deepEqual(await repo.updateWorkflow(a, id, { state: 'acknowledged' }, 'user:1'), { ok: false, reason: 'transition', from: 'resolved', to: 'acknowledged' });
+      assert.ok((await repo.updateWorkflow(a, both, { state: 'acknowledged' }, 'user:1')).ok);
       assert.deepEqual(await repo.alertHistory(b, id), [], 'another tenant reads no history');
       assert.equal((await repo.alertHistory(a, id)).length, 1);
+      // Filters: state, and status = alerts having a delivery in it.
+      assert.deepEqual((await repo.listAlerts(a, { state: ['resolved'] })).items.map((x) => x.id), [id]);
+      assert.deepEqual((await repo.listAlerts(a, { status: ['sent'] })).items.map((x) => x.id), [both, id]);
+      assert.deepEqual((await repo.listAlerts(a, { status: ['pending'] })).items, []);
+      const page1 = await repo.listAlerts(a, {}, { limit: 1 });
+      assert.deepEqual([page1.items.map((x) => x.id), page1.nextCursor], [[both], String(both)]);
+      assert.deepEqual((await repo.listAlerts(a, {}, { limit: 1, cursor: page1.nextCursor })).items.map((x) => x.id), [id]);
+
       assert.deepEqual(await repo.deleteDestination(a, dest.id), { ok: true });
-      assert.deepEqual(await db.raw('SELECT id FROM alert_state_events WHERE delivery_id = ?', [id]), [], 'history deleted with its delivery');
+      assert.equal(await repo.getAlert(a, id), undefined, 'an alert sent only to the deleted destination goes');
+      assert.deepEqual(await db.raw('SELECT id FROM alert_state_events WHERE alert_id = ?', [id]), [], 'with its history');
+      const left = await repo.getAlert(a, both);
+      assert.deepEqual(left && [left.state, left.deliveries.map((d) => d.destinationName)], ['acknowledged', ['kept']], 'an alert also sent elsewhere stays, with its other delivery');
+      assert.equal((await repo.alertHistory(a, both)).length, 1);
     });
   });
 }

@@ -1,4 +1,4 @@
-// Tenant-scoped CRUD over the alert tables (storage/schema.ts v1 + alerts/migrations.ts v3, v11), through store.sql.
+// Tenant-scoped CRUD over the alert tables (storage/schema.ts v1 + alerts/migrations.ts v3, v11, v17), through store.sql.
 // Every read and write takes the tenant first; another tenant's id behaves exactly as a missing one.
 import { InputError } from '@bulwark/core';
 import type { Row, SqlConn } from '../storage/driver.js';
@@ -9,6 +9,9 @@ import { S } from './schemas.js';
 import { openFields, sealFields, SecretBox } from './secrets.js';
 import {
   ALERT_TRANSITIONS,
+  overallDeliveryStatus,
+  type Alert,
+  type AlertDelivery,
   type AlertPayload,
   type AlertState,
   type AlertStateEvent,
@@ -37,6 +40,13 @@ export interface AlertRepositoryOptions {
 export interface DeliveryFilter {
   status?: DeliveryStatus[];
   ruleId?: number;
+  alertId?: number;
+}
+
+export interface AlertFilter {
+  /** Alerts having a delivery in one of these statuses. */
+  status?: DeliveryStatus[];
+  ruleId?: number;
   /** Workflow states: ['open', 'acknowledged']. */
   state?: AlertState[];
   /** A user id, or 'none' for unassigned alerts. */
@@ -52,7 +62,7 @@ export interface PageOptions {
 
 export type RetryResult = { ok: true; delivery: Delivery } | { ok: false; reason: 'missing' | 'already-retried' };
 export type WorkflowResult =
-  | { ok: true; alert: Delivery; event?: AlertStateEvent }
+  | { ok: true; alert: Alert; event?: AlertStateEvent }
   | { ok: false; reason: 'missing' }
   | { ok: false; reason: 'transition'; from: AlertState; to: AlertState }
   | { ok: false; reason: 'conflict' };
@@ -64,10 +74,11 @@ const RULE_COLS = 'id, name, enabled, match, group_by, rate_limit_seconds, desti
 const DEST_COLS = 'id, kind, name, config, created_at';
 const SILENCE_COLS = 'id, match, reason, created_by, created_at, expires_at';
 const ALLOW_COLS = 'id, rule_id, asset_key, fingerprint, reason, created_by, created_at, expires_at';
-const DELIVERY_COLS = 'id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at, state, assignee_id, note, changed_by, changed_at';
-/** The delivery columns of `alert_deliveries d` with the assignee's name (API reads). */
-const DELIVERY_READ = `${DELIVERY_COLS.split(', ').map((c) => `d.${c}`).join(', ')}, u.name AS assignee_name`;
-const DELIVERY_FROM = 'alert_deliveries d LEFT JOIN users u ON u.id = d.assignee_id AND u.tenant_id = d.tenant_id';
+/** The columns of a delivery (`toDelivery`); the dispatcher claims with them too. */
+export const DELIVERY_COLS = 'id, alert_id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at';
+/** The columns of `alerts a` with the assignee's name (API reads). */
+const ALERT_READ = 'a.id, a.rule_id, a.group_key, a.payload, a.created_at, a.state, a.assignee_id, a.note, a.changed_by, a.changed_at, u.name AS assignee_name';
+const ALERT_FROM = 'alerts a LEFT JOIN users u ON u.id = a.assignee_id AND u.tenant_id = a.tenant_id';
 const EVENT_COLS = 'id, actor, at, from_state, state, from_assignee_id, assignee_id, note';
 const DEAD_COLS = 'id, delivery_id, destination_id, payload, error, attempts, failed_at, retried_at';
 
@@ -91,6 +102,32 @@ function pageLimit(limit: number | undefined): number {
 
 function optId(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
+}
+
+/** An alert's key: the listener's dedup key, alert rule + group + scan (one alert, however many destinations). */
+export function alertKey(ruleId: number, groupKey: string, scanId: string): string {
+  return `${ruleId}|${groupKey}|${scanId}`;
+}
+
+/**
+ * Finds the tenant's alert of `key`, or creates it (open, unassigned); its id. Idempotent under concurrency: the
+ * unique key makes a second insert a no-op (PostgreSQL waits for the first transaction and then sees its row).
+ */
+export async function ensureAlert(
+  tx: SqlConn,
+  tenant: TenantId,
+  a: { ruleId: number | null; groupKey: string; key: string; payload: string; createdAt: string },
+): Promise<number> {
+  await tx.run('INSERT INTO alerts (tenant_id, rule_id, group_key, alert_key, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, alert_key) DO NOTHING', [
+    tenant,
+    a.ruleId,
+    a.groupKey,
+    a.key,
+    a.payload,
+    a.createdAt,
+  ]);
+  const rows = await tx.all<{ id: number }>('SELECT id FROM alerts WHERE tenant_id = ? AND alert_key = ?', [tenant, a.key]);
+  return Number(rows[0].id);
 }
 
 function cursorId(cursor: string | undefined): number | undefined {
@@ -199,12 +236,13 @@ export class AlertRepository {
     }
   }
 
-  /** Deletes the rule and its group state; its past deliveries stay, detached (rule_id NULL). */
+  /** Deletes the rule and its group state; its past alerts and deliveries stay, detached (rule_id NULL). */
   async deleteRule(tenant: TenantId, id: number): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       const found = await tx.all('SELECT id FROM alert_rules WHERE tenant_id = ? AND id = ?', [tenant, id]);
       if (found.length === 0) return false;
       await tx.run('UPDATE alert_deliveries SET rule_id = NULL WHERE tenant_id = ? AND rule_id = ?', [tenant, id]);
+      await tx.run('UPDATE alerts SET rule_id = NULL WHERE tenant_id = ? AND rule_id = ?', [tenant, id]);
       await tx.run('DELETE FROM alert_groups WHERE tenant_id = ? AND rule_id = ?', [tenant, id]);
       await tx.run('DELETE FROM alert_rules WHERE tenant_id = ? AND id = ?', [tenant, id]);
       return true;
@@ -284,16 +322,29 @@ export class AlertRepository {
     }
   }
 
-  /** Refused while a rule sends to it; deletes its deliveries and dead letters with it. */
+  /** Refused while a rule sends to it; deletes its deliveries and dead letters with it, and the alerts sent only to it. */
   async deleteDestination(tenant: TenantId, id: number): Promise<DeleteDestinationResult> {
     return this.sql.transaction(async (tx): Promise<DeleteDestinationResult> => {
       const found = await tx.all('SELECT id FROM alert_destinations WHERE tenant_id = ? AND id = ?', [tenant, id]);
       if (found.length === 0) return { ok: false, reason: 'missing' };
       const users = (await tx.all(`SELECT ${RULE_COLS} FROM alert_rules WHERE tenant_id = ?`, [tenant])).map((r) => this.toRule(r)).filter((r) => r.destinationIds.includes(id));
       if (users.length > 0) return { ok: false, reason: 'in-use', rules: users.map((r) => r.name) };
+      // Alerts delivered only here go too, with their history; alerts also sent elsewhere keep theirs.
+      const only = (
+        await tx.all<{ alert_id: number }>(
+          `SELECT DISTINCT d.alert_id FROM alert_deliveries d WHERE d.tenant_id = ? AND d.destination_id = ? AND d.alert_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM alert_deliveries o WHERE o.alert_id = d.alert_id AND o.destination_id <> ?)`,
+          [tenant, id, id],
+        )
+      ).map((r) => Number(r.alert_id));
       await tx.run('DELETE FROM alert_dead_letters WHERE tenant_id = ? AND destination_id = ?', [tenant, id]);
-      await tx.run('DELETE FROM alert_state_events WHERE tenant_id = ? AND delivery_id IN (SELECT id FROM alert_deliveries WHERE tenant_id = ? AND destination_id = ?)', [tenant, tenant, id]);
       await tx.run('DELETE FROM alert_deliveries WHERE tenant_id = ? AND destination_id = ?', [tenant, id]);
+      for (let i = 0; i < only.length; i += 500) {
+        const chunk = only.slice(i, i + 500);
+        const marks = chunk.map(() => '?').join(', ');
+        await tx.run(`DELETE FROM alert_state_events WHERE tenant_id = ? AND alert_id IN (${marks})`, [tenant, ...chunk]);
+        await tx.run(`DELETE FROM alerts WHERE tenant_id = ? AND id IN (${marks})`, [tenant, ...chunk]);
+      }
       await tx.run('DELETE FROM alert_destinations WHERE tenant_id = ? AND id = ?', [tenant, id]);
       return { ok: true };
     });
@@ -416,7 +467,8 @@ export class AlertRepository {
   toDelivery(r: Row): Delivery {
     return {
       id: Number(r.id),
-      ruleId: r.rule_id === null || r.rule_id === undefined ? null : Number(r.rule_id),
+      alertId: optId(r.alert_id),
+      ruleId: optId(r.rule_id),
       destinationId: Number(r.destination_id),
       groupKey: r.group_key as string,
       payload: this.json<AlertPayload>(r.payload),
@@ -426,12 +478,6 @@ export class AlertRepository {
       lastError: (r.last_error as string | null) ?? null,
       createdAt: r.created_at as string,
       sentAt: (r.sent_at as string | null) ?? null,
-      state: ((r.state as AlertState | null) ?? 'open'),
-      assigneeId: optId(r.assignee_id),
-      ...('assignee_name' in r ? { assigneeName: (r.assignee_name as string | null) ?? null } : {}),
-      note: (r.note as string | null) ?? null,
-      changedBy: (r.changed_by as string | null) ?? null,
-      changedAt: (r.changed_at as string | null) ?? null,
     };
   }
 
@@ -451,7 +497,7 @@ export class AlertRepository {
   private toDeadLetter(r: Row): DeadLetter {
     return {
       id: Number(r.id),
-      deliveryId: r.delivery_id === null || r.delivery_id === undefined ? null : Number(r.delivery_id),
+      deliveryId: optId(r.delivery_id),
       destinationId: Number(r.destination_id),
       payload: this.json<AlertPayload>(r.payload),
       error: r.error as string,
@@ -461,48 +507,124 @@ export class AlertRepository {
     };
   }
 
-  /** Newest first. */
+  /** The queue's deliveries, newest first (the API lists alerts: `listAlerts`). */
   async listDeliveries(tenant: TenantId, filter: DeliveryFilter = {}, page: PageOptions = {}): Promise<Page<Delivery>> {
     const limit = pageLimit(page.limit);
-    const where = ['d.tenant_id = ?'];
+    const where = ['tenant_id = ?'];
     const params: (string | number)[] = [tenant];
     if (filter.status?.length) {
-      where.push(`d.status IN (${filter.status.map(() => '?').join(', ')})`);
+      where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
       params.push(...filter.status);
     }
     if (filter.ruleId !== undefined) {
-      where.push('d.rule_id = ?');
+      where.push('rule_id = ?');
       params.push(filter.ruleId);
     }
-    if (filter.state?.length) {
-      where.push(`d.state IN (${filter.state.map(() => '?').join(', ')})`);
-      params.push(...filter.state);
-    }
-    if (filter.assignee === 'none') where.push('d.assignee_id IS NULL');
-    else if (filter.assignee !== undefined) {
-      where.push('d.assignee_id = ?');
-      params.push(filter.assignee);
+    if (filter.alertId !== undefined) {
+      where.push('alert_id = ?');
+      params.push(filter.alertId);
     }
     const after = cursorId(page.cursor);
     if (after !== undefined) {
-      where.push('d.id < ?');
+      where.push('id < ?');
       params.push(after);
     }
-    const rows = await this.sql.all(`SELECT ${DELIVERY_READ} FROM ${DELIVERY_FROM} WHERE ${where.join(' AND ')} ORDER BY d.id DESC LIMIT ?`, [...params, limit + 1]);
+    const rows = await this.sql.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]);
     const items = rows.slice(0, limit).map((r) => this.toDelivery(r));
     return rows.length > limit ? { items, nextCursor: String(items[items.length - 1].id) } : { items };
   }
 
   async getDelivery(tenant: TenantId, id: number, conn: SqlConn = this.sql): Promise<Delivery | undefined> {
-    const rows = await conn.all(`SELECT ${DELIVERY_READ} FROM ${DELIVERY_FROM} WHERE d.tenant_id = ? AND d.id = ?`, [tenant, id]);
+    const rows = await conn.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE tenant_id = ? AND id = ?`, [tenant, id]);
     return rows[0] && this.toDelivery(rows[0]);
   }
 
-  // ---- workflow of fired alerts (state, assignee, note) ------------------------------------------------------------
+  // ---- fired alerts and their workflow (state, assignee, note) -----------------------------------------------------
+
+  /** Alert rows (ALERT_READ) with their deliveries, read in one query. */
+  private async toAlerts(tenant: TenantId, rows: Row[], conn: SqlConn): Promise<Alert[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => Number(r.id));
+    const byAlert = new Map<number, AlertDelivery[]>(ids.map((i) => [i, []]));
+    const ds = await conn.all(
+      `SELECT d.id, d.alert_id, d.destination_id, x.name AS destination_name, x.kind AS destination_kind, d.status, d.attempts, d.last_error, d.next_attempt_at, d.sent_at
+         FROM alert_deliveries d LEFT JOIN alert_destinations x ON x.id = d.destination_id AND x.tenant_id = d.tenant_id
+        WHERE d.tenant_id = ? AND d.alert_id IN (${ids.map(() => '?').join(', ')}) ORDER BY d.id`,
+      [tenant, ...ids],
+    );
+    for (const d of ds) {
+      byAlert.get(Number(d.alert_id))?.push({
+        id: Number(d.id),
+        destinationId: Number(d.destination_id),
+        destinationName: (d.destination_name as string | null) ?? null,
+        destinationKind: (d.destination_kind as string | null) ?? null,
+        status: d.status as DeliveryStatus,
+        attempts: Number(d.attempts),
+        lastError: (d.last_error as string | null) ?? null,
+        nextAttemptAt: (d.next_attempt_at as string | null) ?? null,
+        sentAt: (d.sent_at as string | null) ?? null,
+      });
+    }
+    return rows.map((r) => {
+      const deliveries = byAlert.get(Number(r.id)) ?? [];
+      return {
+        id: Number(r.id),
+        ruleId: optId(r.rule_id),
+        groupKey: r.group_key as string,
+        payload: this.json<AlertPayload>(r.payload),
+        createdAt: r.created_at as string,
+        state: r.state as AlertState,
+        assigneeId: optId(r.assignee_id),
+        assigneeName: (r.assignee_name as string | null) ?? null,
+        note: (r.note as string | null) ?? null,
+        changedBy: (r.changed_by as string | null) ?? null,
+        changedAt: (r.changed_at as string | null) ?? null,
+        deliveryStatus: overallDeliveryStatus(deliveries.map((d) => d.status)),
+        deliveries,
+      };
+    });
+  }
+
+  /** Fired alerts, newest first, each with its deliveries; `status` keeps alerts having a delivery in one of them. */
+  async listAlerts(tenant: TenantId, filter: AlertFilter = {}, page: PageOptions = {}): Promise<Page<Alert>> {
+    const limit = pageLimit(page.limit);
+    const where = ['a.tenant_id = ?'];
+    const params: (string | number)[] = [tenant];
+    if (filter.status?.length) {
+      where.push(`EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.tenant_id = a.tenant_id AND d.alert_id = a.id AND d.status IN (${filter.status.map(() => '?').join(', ')}))`);
+      params.push(...filter.status);
+    }
+    if (filter.ruleId !== undefined) {
+      where.push('a.rule_id = ?');
+      params.push(filter.ruleId);
+    }
+    if (filter.state?.length) {
+      where.push(`a.state IN (${filter.state.map(() => '?').join(', ')})`);
+      params.push(...filter.state);
+    }
+    if (filter.assignee === 'none') where.push('a.assignee_id IS NULL');
+    else if (filter.assignee !== undefined) {
+      where.push('a.assignee_id = ?');
+      params.push(filter.assignee);
+    }
+    const after = cursorId(page.cursor);
+    if (after !== undefined) {
+      where.push('a.id < ?');
+      params.push(after);
+    }
+    const rows = await this.sql.all(`SELECT ${ALERT_READ} FROM ${ALERT_FROM} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ?`, [...params, limit + 1]);
+    const items = await this.toAlerts(tenant, rows.slice(0, limit), this.sql);
+    return rows.length > limit ? { items, nextCursor: String(items[items.length - 1].id) } : { items };
+  }
+
+  async getAlert(tenant: TenantId, id: number, conn: SqlConn = this.sql): Promise<Alert | undefined> {
+    const rows = await conn.all(`SELECT ${ALERT_READ} FROM ${ALERT_FROM} WHERE a.tenant_id = ? AND a.id = ?`, [tenant, id]);
+    return (await this.toAlerts(tenant, rows, conn))[0];
+  }
 
   /** The alert's workflow changes, oldest first; [] for an alert never changed (or not this tenant's). */
   async alertHistory(tenant: TenantId, id: number): Promise<AlertStateEvent[]> {
-    const rows = await this.sql.all(`SELECT ${EVENT_COLS} FROM alert_state_events WHERE tenant_id = ? AND delivery_id = ? ORDER BY id`, [tenant, id]);
+    const rows = await this.sql.all(`SELECT ${EVENT_COLS} FROM alert_state_events WHERE tenant_id = ? AND alert_id = ? ORDER BY id`, [tenant, id]);
     const events = rows.map((r) => this.toEvent(r));
     const actorId = (e: AlertStateEvent) => (/^user:[1-9][0-9]{0,14}$/.test(e.actor) ? Number(e.actor.slice(5)) : null);
     const ids = [...new Set(events.flatMap((e) => [actorId(e), e.fromAssigneeId, e.assigneeId]).filter((x): x is number => x !== null))];
@@ -538,7 +660,7 @@ export class AlertRepository {
   async updateWorkflow(tenant: TenantId, id: number, patch: AlertWorkflowPatch, actor: string): Promise<WorkflowResult> {
     checkSchema(patch, S.alertWorkflowPatch, FILES.alert, '');
     return this.sql.transaction(async (tx): Promise<WorkflowResult> => {
-      const cur = await this.getDelivery(tenant, id, tx);
+      const cur = await this.getAlert(tenant, id, tx);
       if (!cur) return { ok: false, reason: 'missing' };
       const state = patch.state ?? cur.state;
       if (state !== cur.state && !ALERT_TRANSITIONS[cur.state].includes(state)) return { ok: false, reason: 'transition', from: cur.state, to: state };
@@ -548,17 +670,17 @@ export class AlertRepository {
       if (state === cur.state && assigneeId === cur.assigneeId && note === null) return { ok: true, alert: cur };
       const at = this.clock().toISOString();
       const n = await tx.run(
-        `UPDATE alert_deliveries SET state = ?, assignee_id = ?, note = COALESCE(?, note), changed_by = ?, changed_at = ?
+        `UPDATE alerts SET state = ?, assignee_id = ?, note = COALESCE(?, note), changed_by = ?, changed_at = ?
          WHERE tenant_id = ? AND id = ? AND state = ? AND COALESCE(assignee_id, 0) = ?`,
         [state, assigneeId, note, actor, at, tenant, id, cur.state, cur.assigneeId ?? 0],
       );
       if (n === 0) return { ok: false, reason: 'conflict' };
       const ev = await tx.all(
-        `INSERT INTO alert_state_events (tenant_id, delivery_id, actor, at, from_state, state, from_assignee_id, assignee_id, note)
+        `INSERT INTO alert_state_events (tenant_id, alert_id, actor, at, from_state, state, from_assignee_id, assignee_id, note)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${EVENT_COLS}`,
         [tenant, id, actor, at, cur.state, state, cur.assigneeId, assigneeId, note],
       );
-      const alert = await this.getDelivery(tenant, id, tx);
+      const alert = await this.getAlert(tenant, id, tx);
       return { ok: true, alert: alert!, event: this.toEvent(ev[0]) };
     });
   }
@@ -608,12 +730,21 @@ export class AlertRepository {
         if (n === 0) deliveryId = null;
       }
       if (deliveryId === null) {
-        const ins = await tx.all<{ id: number }>(
-          `INSERT INTO alert_deliveries (tenant_id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, created_at)
-           VALUES (?, NULL, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id`,
-          [tenant, dl.destinationId, dl.payload.groupKey, JSON.stringify(dl.payload), now, now],
-        );
-        deliveryId = Number(ins[0].id);
+        // The delivery was pruned: queue a new one under the alert of the same key (found, or made again).
+        const p = dl.payload;
+        const alertId = await ensureAlert(tx, tenant, { ruleId: null, groupKey: p.groupKey, key: alertKey(p.rule.id, p.groupKey, p.scan.id), payload: JSON.stringify(p), createdAt: now });
+        const same = await tx.all<{ id: number }>('SELECT id FROM alert_deliveries WHERE tenant_id = ? AND alert_id = ? AND destination_id = ?', [tenant, alertId, dl.destinationId]);
+        if (same[0]) {
+          deliveryId = Number(same[0].id);
+          await tx.run("UPDATE alert_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, claim_token = NULL, sent_at = NULL WHERE id = ?", [now, deliveryId]);
+        } else {
+          const ins = await tx.all<{ id: number }>(
+            `INSERT INTO alert_deliveries (tenant_id, alert_id, rule_id, destination_id, group_key, payload, status, attempts, next_attempt_at, created_at)
+             VALUES (?, ?, NULL, ?, ?, ?, 'pending', 0, ?, ?) RETURNING id`,
+            [tenant, alertId, dl.destinationId, p.groupKey, JSON.stringify(p), now, now],
+          );
+          deliveryId = Number(ins[0].id);
+        }
       }
       const d = await tx.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE tenant_id = ? AND id = ?`, [tenant, deliveryId]);
       return { ok: true, delivery: this.toDelivery(d[0]) };

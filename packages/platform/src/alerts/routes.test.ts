@@ -251,7 +251,9 @@ for (const backend of backends()) {
       const d = new AlertDispatcher(db.store, { secretKey: KEY, maxAttempts: 3, baseDelayMs: 1000, random: seededRandom(3) });
       const t = Date.now();
       assert.deepEqual(await d.runOnce(new Date(t)), { claimed: 1, sent: 0, retried: 1, dead: 0 });
-      const failed = (json(await call('GET', '/api/v1/alerts?status=failed')).items as Json[])[0];
+      const failedAlert = (json(await call('GET', '/api/v1/alerts?status=failed')).items as Json[])[0];
+      assert.equal(failedAlert.deliveryStatus, 'failed');
+      const failed = (failedAlert.deliveries as Json[])[0];
       assert.equal(failed.attempts, 1);
       assert.match(failed.lastError as string, /HTTP 500: boom/);
       assert.deepEqual(await d.runOnce(new Date(t + 60_000)), { claimed: 1, sent: 0, retried: 1, dead: 0 });
@@ -309,7 +311,7 @@ for (const backend of backends()) {
       const steps: [number, Json, string, number, string | RegExp][] = [
         [a1, { state: 'acknowledged', note: 'looking into it' }, TOKENS.analyst, 200, 'acknowledged'],
         [a1, { state: 'resolved', note: 'image rebuilt' }, TOKENS.admin, 200, 'resolved'],
-        [a1, { state: 'acknowledged' }, TOKENS.analyst, 409, /^alert delivery \d+ is resolved: it may become open, not acknowledged$/],
+        [a1, { state: 'acknowledged' }, TOKENS.analyst, 409, /^alert \d+ is resolved: it may become open, not acknowledged$/],
         [a1, { state: 'open', note: 'came back' }, TOKENS.analyst, 200, 'open'],
         [a2, { state: 'resolved' }, TOKENS.admin, 200, 'resolved'],
         [a2, { state: 'resolved' }, TOKENS.admin, 200, 'resolved'],
@@ -423,6 +425,45 @@ for (const backend of backends()) {
       assert.deepEqual(a3history.at(-1)!.names, { actor: 'Alice', assignee: 'Alice' }, 'history names the users for callers that may not list them');
       assert.equal(a3history[0].names, undefined, 'token actors and no assignee: no names');
       assert.equal((await db.store.verifyAuditChain(tenantA)).ok, true);
+    });
+
+    it('a rule with two destinations fires one alert with two deliveries; its workflow is one; a scan told twice adds nothing', async () => {
+      const first = (json(await call('GET', '/api/v1/alert-destinations')).items as Json[])[0].id as number;
+      const second = await call('POST', '/api/v1/alert-destinations', TOKENS.admin, { kind: 'webhook', name: 'second', config: { url: `${rx.url}/second`, secret: SECRET } });
+      assert.equal(second.statusCode, 201, second.body);
+      const rule = await call('POST', '/api/v1/alert-rules', TOKENS.admin, { name: 'two destinations', match: { ruleIds: ['CVE-TWO'] }, destinationIds: [first, json(second).id] });
+      assert.equal(rule.statusCode, 201, rule.body);
+      const ruleId = json(rule).id as number;
+      const body = { scan: scan('two-1', 'reg/two:1'), findings: [finding(21, { ruleId: 'CVE-TWO', severity: 'low' })] };
+      assert.equal((await call('POST', '/api/v1/scans', TOKENS.developer, body)).statusCode, 201);
+      const list = async () => json(await call('GET', `/api/v1/alerts?ruleId=${ruleId}`, TOKENS.auditor)).items as Json[];
+      const [alert] = await list();
+      assert.equal((await list()).length, 1, 'one alert, not one per destination');
+      assert.deepEqual(Object.keys(alert).sort(), ['assigneeId', 'assigneeName', 'changedAt', 'changedBy', 'createdAt', 'deliveries', 'deliveryStatus', 'groupKey', 'id', 'note', 'payload', 'ruleId', 'state'], 'the list item, strictly');
+      const deliveries = () => (alert.deliveries as Json[]).map((d) => [d.destinationName, d.destinationKind, d.status, d.attempts]);
+      const firstName = json(await call('GET', `/api/v1/alert-destinations/${first}`)).name as string;
+      assert.deepEqual([alert.state, alert.deliveryStatus, deliveries()], ['open', 'pending', [[firstName, 'webhook', 'pending', 0], ['second', 'webhook', 'pending', 0]]]);
+
+      const before = rx.requests.length;
+      assert.deepEqual(await new AlertDispatcher(db.store, { secretKey: KEY }).runOnce(), { claimed: 2, sent: 2, retried: 0, dead: 0 }, 'each delivery is sent on its own');
+      assert.deepEqual(rx.requests.slice(before).map((r) => r.url).sort(), ['/alerts', '/second'].sort());
+      const [sent] = await list();
+      assert.equal(sent.deliveryStatus, 'sent');
+      assert.ok((sent.deliveries as Json[]).every((d) => d.status === 'sent' && typeof d.sentAt === 'string'), JSON.stringify(sent.deliveries));
+
+      // Acknowledging the alert acknowledges it for every destination: one record, one history entry.
+      const ack = await call('PATCH', `/api/v1/alerts/${alert.id as number}`, TOKENS.analyst, { state: 'acknowledged', note: 'seen on both' });
+      assert.equal(ack.statusCode, 200, ack.body);
+      assert.deepEqual([json(ack).state, (json(ack).deliveries as Json[]).length, (json(ack).history as Json[]).length], ['acknowledged', 2, 1]);
+      assert.deepEqual((await list()).map((a) => [a.id, a.state]), [[alert.id, 'acknowledged']]);
+      assert.deepEqual((json(await call('GET', `/api/v1/alerts?state=acknowledged&status=sent&ruleId=${ruleId}`)).items as Json[]).map((a) => a.id), [alert.id]);
+      assert.deepEqual(json(await call('GET', `/api/v1/alerts?status=pending&ruleId=${ruleId}`)).items, [], 'no delivery of it is pending');
+
+      // The same scan uploaded again (a client retry): no new alert, no new delivery.
+      assert.ok([200, 201].includes((await call('POST', '/api/v1/scans', TOKENS.developer, body)).statusCode));
+      const again = await list();
+      assert.deepEqual(again.map((a) => [a.id, (a.deliveries as Json[]).length]), [[alert.id, 2]]);
+      assert.equal(await new AlertDispatcher(db.store, { secretKey: KEY }).runOnce().then((r) => r.claimed), 0, 'nothing queued again');
     });
   });
 }

@@ -1,5 +1,5 @@
-// The alerts API: rules, destinations (+ test message), silences, allow-list, deliveries (fired alerts, with their
-// workflow: state, assignee, note, history) and dead letters.
+// The alerts API: rules, destinations (+ test message), silences, allow-list, fired alerts (each with its
+// deliveries and its workflow: state, assignee, note, history) and dead letters.
 import { ExternalError, InputError } from '@bulwark/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_ONLY, CAN_TRIAGE, READ_ROLES } from '../server/auth.js';
@@ -11,11 +11,13 @@ import { AlertDispatcher, type DispatcherOptions } from './dispatcher.js';
 import { createAlertListener, type AlertListenerOptions } from './listener.js';
 import { AlertRepository, maskDestination } from './repository.js';
 import {
+  alertDetailSchema,
   alertIdParams,
+  alertListSchema,
+  alertQuerySchema,
   alertWorkflowPatchSchema,
   allowlistCreateSchema,
   deadLetterQuerySchema,
-  deliveryQuerySchema,
   destinationCreateSchema,
   destinationPatchSchema,
   ruleCreateSchema,
@@ -302,18 +304,19 @@ export function createAlertsModule(opts: AlertsModuleOptions = {}): ApiModule {
         },
       );
 
-      // ---- deliveries and dead letters -------------------------------------------------------------------------------
+      // ---- fired alerts and dead letters -------------------------------------------------------------------------------
 
       app.get<{ Querystring: { status?: string; ruleId?: string; state?: string; assignee?: string; limit?: string; cursor?: string } }>(
         '/api/v1/alerts',
         {
           ...read,
           schema: {
-            summary: 'Alert deliveries, newest first (status: pending, failed, sent, dead; state: open, acknowledged, resolved; assignee: a user id, me or none)',
+            summary:
+              'Fired alerts, newest first, each with its deliveries (state: open, acknowledged, resolved; assignee: a user id, me or none; status: pending, failed, sent, dead = alerts having a delivery in it)',
             tags,
             security: bearer,
-            querystring: deliveryQuerySchema,
-            response: errorResponses,
+            querystring: alertQuerySchema,
+            response: { 200: alertListSchema, ...errorResponses },
           },
         },
         async (req, reply) => {
@@ -328,7 +331,7 @@ export function createAlertsModule(opts: AlertsModuleOptions = {}): ApiModule {
             if (p.userId === undefined) throw new InputError({ file: 'query', field: 'assignee', expected: 'a user id or none: "me" needs a caller signed in as a user (this token belongs to none)' });
             assignee = p.userId;
           } else if (q.assignee !== undefined) assignee = q.assignee === 'none' ? 'none' : Number(q.assignee);
-          return repo.listDeliveries(
+          return repo.listAlerts(
             p.tenant,
             { status, ruleId: q.ruleId === undefined ? undefined : Number(q.ruleId), state, assignee },
             { limit: q.limit === undefined ? undefined : Number(q.limit), cursor: q.cursor },
@@ -338,13 +341,22 @@ export function createAlertsModule(opts: AlertsModuleOptions = {}): ApiModule {
 
       app.get<IdReq>(
         '/api/v1/alerts/:id',
-        { ...read, schema: { summary: 'One alert delivery, with the history of its workflow (state, assignee, notes), oldest first', tags, security: bearer, params: alertIdParams, response: errorResponses } },
+        {
+          ...read,
+          schema: {
+            summary: 'One fired alert with its deliveries and the history of its workflow (state, assignee, notes), oldest first',
+            tags,
+            security: bearer,
+            params: alertIdParams,
+            response: { 200: alertDetailSchema, ...errorResponses },
+          },
+        },
         async (req, reply) => {
           const p = principal(req);
           const denied = unscoped(p, reply);
           if (denied) return denied;
-          const d = await repo.getDelivery(p.tenant, id(req));
-          return d ? { ...d, history: await repo.alertHistory(p.tenant, d.id) } : notFound(reply, 'alert delivery', req);
+          const a = await repo.getAlert(p.tenant, id(req));
+          return a ? { ...a, history: await repo.alertHistory(p.tenant, a.id) } : notFound(reply, 'alert', req);
         },
       );
 
@@ -358,7 +370,7 @@ export function createAlertsModule(opts: AlertsModuleOptions = {}): ApiModule {
             security: bearer,
             params: alertIdParams,
             body: alertWorkflowPatchSchema,
-            response: withConflict,
+            response: { 200: alertDetailSchema, ...withConflict },
           },
         },
         async (req, reply) => {
@@ -366,11 +378,11 @@ export function createAlertsModule(opts: AlertsModuleOptions = {}): ApiModule {
           const denied = unscoped(p, reply);
           if (denied) return denied;
           const r = await repo.updateWorkflow(p.tenant, id(req), req.body, p.actor);
-          if (!r.ok && r.reason === 'missing') return notFound(reply, 'alert delivery', req);
+          if (!r.ok && r.reason === 'missing') return notFound(reply, 'alert', req);
           if (!r.ok && r.reason === 'transition') {
-            return ctx.send(reply, 409, `alert delivery ${req.params.id} is ${r.from}: it may become ${ALERT_TRANSITIONS[r.from].join(' or ')}, not ${r.to}`);
+            return ctx.send(reply, 409, `alert ${req.params.id} is ${r.from}: it may become ${ALERT_TRANSITIONS[r.from].join(' or ')}, not ${r.to}`);
           }
-          if (!r.ok) return ctx.send(reply, 409, `alert delivery ${req.params.id} was changed meanwhile: reload it and try again`);
+          if (!r.ok) return ctx.send(reply, 409, `alert ${req.params.id} was changed meanwhile: reload it and try again`);
           if (r.event) {
             const e = r.event;
             await ctx.audit(p, 'alert.update', `alert:${r.alert.id}`, { fromState: e.fromState, state: e.state, fromAssigneeId: e.fromAssigneeId, assigneeId: e.assigneeId, note: e.note });

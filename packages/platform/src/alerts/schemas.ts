@@ -4,7 +4,7 @@ import { SEVERITIES } from '@bulwark/core';
 import { FINDING_TYPES } from '../storage/types.js';
 import type { JsonSchema } from './check.js';
 import { DESTINATION_KINDS } from './destinations/registry.js';
-import { ALERT_STATES, DELIVERY_STATUSES, FINDING_CHANGES, GROUP_FIELDS } from './types.js';
+import { ALERT_STATES, DELIVERY_STATUSES, FINDING_CHANGES, GROUP_FIELDS, OVERALL_DELIVERY_STATUSES } from './types.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$', description: 'a name without control characters' } as const;
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '^[^\\u0000]+$', description: 'text without NUL' }) as const;
@@ -104,7 +104,8 @@ function csv(w: readonly string[]) {
 const limit = { type: 'string', pattern: '^[0-9]{1,4}$', description: 'page size 1–1000, default 100' } as const;
 const cursor = { type: 'string', pattern: '^[1-9][0-9]{0,14}$', description: 'nextCursor of the previous page' } as const;
 
-export const deliveryQuerySchema = {
+/** GET /api/v1/alerts: `status` keeps alerts having a delivery in one of those statuses. */
+export const alertQuerySchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -128,6 +129,70 @@ export const alertWorkflowPatchSchema = {
     note: text(2000),
   },
 } as const;
+
+// ---- responses of the alerts routes (strict: what is not listed here is not sent) ----------------------------------
+
+const nullable = (t: 'string' | 'integer') => ({ type: [t, 'null'] }) as const;
+const strictObject = <P extends Record<string, unknown>>(properties: P) => ({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties }) as const;
+
+/** One delivery of an alert, as the alert lists it. */
+export const alertDeliverySchema = strictObject({
+  id: { type: 'integer' },
+  destinationId: { type: 'integer' },
+  destinationName: nullable('string'),
+  destinationKind: nullable('string'),
+  status: { type: 'string', enum: [...DELIVERY_STATUSES] },
+  attempts: { type: 'integer' },
+  lastError: nullable('string'),
+  nextAttemptAt: nullable('string'),
+  sentAt: nullable('string'),
+});
+
+const alertProperties = {
+  id: { type: 'integer' },
+  ruleId: nullable('integer'),
+  groupKey: { type: 'string' },
+  payload: { type: 'object', additionalProperties: true, description: 'what the deliveries carry: title, severity, findings, scan… (AlertPayload)' },
+  createdAt: { type: 'string' },
+  state: { type: 'string', enum: [...ALERT_STATES] },
+  assigneeId: nullable('integer'),
+  assigneeName: nullable('string'),
+  note: nullable('string'),
+  changedBy: nullable('string'),
+  changedAt: nullable('string'),
+  deliveryStatus: { type: 'string', enum: [...OVERALL_DELIVERY_STATUSES], description: 'dead, failed or pending if any delivery is (in that order), sent when all are, none without deliveries' },
+  deliveries: { type: 'array', items: alertDeliverySchema },
+} as const;
+
+/** A fired alert in the list: one rule firing for one group key on one scan, with its deliveries. */
+export const alertSchema = strictObject(alertProperties);
+
+export const alertListSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['items'],
+  properties: { items: { type: 'array', items: alertSchema }, nextCursor: { type: 'string' } },
+} as const;
+
+const stateEventSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'actor', 'at', 'fromState', 'state', 'fromAssigneeId', 'assigneeId', 'note'],
+  properties: {
+    id: { type: 'integer' },
+    actor: { type: 'string' },
+    at: { type: 'string' },
+    fromState: { type: 'string', enum: [...ALERT_STATES] },
+    state: { type: 'string', enum: [...ALERT_STATES] },
+    fromAssigneeId: nullable('integer'),
+    assigneeId: nullable('integer'),
+    note: nullable('string'),
+    names: { type: 'object', additionalProperties: false, properties: { actor: { type: 'string' }, fromAssignee: { type: 'string' }, assignee: { type: 'string' } } },
+  },
+} as const;
+
+/** One alert with its deliveries and the history of its workflow, oldest first. */
+export const alertDetailSchema = strictObject({ ...alertProperties, history: { type: 'array', items: stateEventSchema } });
 
 export const deadLetterQuerySchema = {
   type: 'object',

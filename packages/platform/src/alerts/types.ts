@@ -226,11 +226,13 @@ export interface AlertStateEvent {
 }
 
 /**
- * One alert to one destination. `failed`: an attempt failed and a retry is scheduled; `dead`: moved to dead letters.
- * `status` is the delivery's; `state`, `assigneeId`, `note`, `changedBy`/`changedAt` are the people's workflow.
+ * One alert to one destination (the dispatcher's unit of work). `failed`: an attempt failed and a retry is
+ * scheduled; `dead`: moved to dead letters. The people's workflow is on the alert (`Alert`), not here.
  */
 export interface Delivery {
   id: number;
+  /** The alert it delivers (null only for rows older than migration 17 that it could not link). */
+  alertId: number | null;
   ruleId: number | null;
   destinationId: number;
   groupKey: string;
@@ -241,14 +243,55 @@ export interface Delivery {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+}
+
+/** A delivery as an alert lists it (API reads), with its destination's name and kind. */
+export interface AlertDelivery {
+  id: number;
+  destinationId: number;
+  destinationName: string | null;
+  destinationKind: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+}
+
+/**
+ * How an alert's deliveries stand overall: the most urgent of theirs (dead, then failed, then pending; sent when
+ * all were sent), `none` when it has none left (its destinations were deleted).
+ */
+export type OverallDeliveryStatus = DeliveryStatus | 'none';
+export const OVERALL_DELIVERY_STATUSES: readonly OverallDeliveryStatus[] = ['pending', 'sent', 'failed', 'dead', 'none'];
+
+/** The overall status of a set of delivery statuses (see OverallDeliveryStatus). */
+export function overallDeliveryStatus(statuses: readonly DeliveryStatus[]): OverallDeliveryStatus {
+  for (const s of ['dead', 'failed', 'pending'] as const) if (statuses.includes(s)) return s;
+  return statuses.length === 0 ? 'none' : 'sent';
+}
+
+/**
+ * A fired alert: one alert rule firing for one group key on one scan, delivered to each of the rule's
+ * destinations. `state`, `assigneeId`, `note`, `changedBy`/`changedAt` are the people's workflow.
+ */
+export interface Alert {
+  id: number;
+  ruleId: number | null;
+  groupKey: string;
+  payload: AlertPayload;
+  createdAt: string;
   state: AlertState;
   assigneeId: number | null;
-  /** The assignee's name; set by the API reads (list, one, change), absent elsewhere (dispatcher). */
-  assigneeName?: string | null;
+  /** The assignee's name (null when unassigned or unknown). */
+  assigneeName: string | null;
   note: string | null;
   /** Who last changed the workflow and when; null until the first change. */
   changedBy: string | null;
   changedAt: string | null;
+  deliveryStatus: OverallDeliveryStatus;
+  /** Oldest first. */
+  deliveries: AlertDelivery[];
 }
 
 export interface DeadLetter {

@@ -84,21 +84,29 @@ export async function pruneTenant(store: Store, tenant: TenantId, settings: Rete
       if (n < batch) break;
       await tick();
     }
-    // The workflow timeline of a delivery (alerts migration 11, when present) goes with it.
-    const timeline = await sql.hasTable('alert_state_events');
-    if (timeline) {
-      await deleteBatched(sql, 'alert_state_events', 'id', `tenant_id = ? AND delivery_id IN (${old})`, [tenant, tenant, alerts], batch);
-    }
     // Pending and failed deliveries are still in flight: only sent and dead ones are history. One that gained a
-    // dead letter or a timeline event meanwhile stays until the next run.
+    // dead letter meanwhile stays until the next run.
     counts.alerts += await deleteBatched(
       sql,
       'alert_deliveries',
       'id',
       `tenant_id = ? AND status IN ('sent', 'dead') AND created_at < ?
-        AND NOT EXISTS (SELECT 1 FROM alert_dead_letters x WHERE x.tenant_id = alert_deliveries.tenant_id AND x.delivery_id = alert_deliveries.id)${
-          timeline ? '\n        AND NOT EXISTS (SELECT 1 FROM alert_state_events e WHERE e.tenant_id = alert_deliveries.tenant_id AND e.delivery_id = alert_deliveries.id)' : ''
-        }`,
+        AND NOT EXISTS (SELECT 1 FROM alert_dead_letters x WHERE x.tenant_id = alert_deliveries.tenant_id AND x.delivery_id = alert_deliveries.id)`,
+      [tenant, alerts],
+      batch,
+    );
+    // An old alert (alerts migration 17) whose deliveries are all gone goes too, with its workflow timeline; one
+    // that gained a timeline event between the two deletes stays until the next run.
+    const gone = `SELECT a.id FROM alerts a WHERE a.tenant_id = ? AND a.created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.tenant_id = a.tenant_id AND d.alert_id = a.id)`;
+    await deleteBatched(sql, 'alert_state_events', 'id', `tenant_id = ? AND alert_id IN (${gone})`, [tenant, tenant, alerts], batch);
+    await deleteBatched(
+      sql,
+      'alerts',
+      'id',
+      `tenant_id = ? AND created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.tenant_id = alerts.tenant_id AND d.alert_id = alerts.id)
+        AND NOT EXISTS (SELECT 1 FROM alert_state_events e WHERE e.tenant_id = alerts.tenant_id AND e.alert_id = alerts.id)`,
       [tenant, alerts],
       batch,
     );

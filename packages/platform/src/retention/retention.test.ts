@@ -106,10 +106,10 @@ for (const backend of backends()) {
             )
           )[0].id,
         );
-      const d1 = await delivery('sent', '2026-01-01T00:00:00.000Z'); // old, with a workflow timeline: both deleted
-      if (await db.store.sql.hasTable('alert_state_events')) {
-        await db.raw("INSERT INTO alert_state_events (tenant_id, delivery_id, actor, at, from_state, state) VALUES (?, ?, 'user:1', ?, 'open', 'resolved')", [t, d1, '2026-01-02T00:00:00.000Z']);
-      }
+      const d1 = await delivery('sent', '2026-01-01T00:00:00.000Z'); // old, its alert with a workflow timeline: all deleted
+      const [alert] = await db.raw("INSERT INTO alerts (tenant_id, group_key, alert_key, payload, created_at) VALUES (?, 'g', 'old', '{}', ?) RETURNING id", [t, '2026-01-01T00:00:00.000Z']);
+      await db.raw('UPDATE alert_deliveries SET alert_id = ? WHERE id = ?', [alert.id, d1]);
+      await db.raw("INSERT INTO alert_state_events (tenant_id, alert_id, actor, at, from_state, state) VALUES (?, ?, 'user:1', ?, 'open', 'resolved')", [t, alert.id, '2026-01-02T00:00:00.000Z']);
       const d2 = await delivery('dead', '2026-01-01T00:00:00.000Z'); // old, its dead letter recent: unlinked, deleted
       const dl2 = await deadLetter(d2, '2026-05-25T00:00:00.000Z');
       await delivery('pending', '2026-01-01T00:00:00.000Z'); // in flight: kept
@@ -214,7 +214,8 @@ for (const backend of backends()) {
       assert.deepEqual(deliveries, ['pending@2026-01-01', 'sent@2026-05-30'], 'in-flight and recent deliveries stay');
       const dead = await db.raw('SELECT id, delivery_id FROM alert_dead_letters WHERE tenant_id = ?', [a]);
       assert.deepEqual(dead.map((r) => [Number(r.id), r.delivery_id]), [[dl2, null]], 'the recent dead letter stays, unlinked from its deleted delivery');
-      if (await db.store.sql.hasTable('alert_state_events')) assert.equal(await count('alert_state_events', a), 0, "a deleted delivery's timeline goes with it");
+      assert.equal(await count('alert_state_events', a), 0, "the timeline of an alert whose deliveries are gone goes with it");
+      assert.equal(await count('alerts', a), 0, 'an old alert without deliveries goes');
 
       // Audit: 5 old records deleted in batches of 2 → three audit.prune records attest the checkpoints.
       assert.equal(await count('audit_log', a), auditBefore - 5 + 3, 'old records gone, one audit.prune per batch');

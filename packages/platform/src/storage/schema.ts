@@ -325,7 +325,7 @@ CREATE INDEX findings_package ON findings (tenant_id, package);`,
 export const MIGRATIONS: readonly Migration[] = [
   ...CORE_MIGRATIONS,
   ...IDENTITY_MIGRATIONS, // 2
-  ...ALERT_MIGRATIONS, // 3
+  ...ALERT_MIGRATIONS, // 3, 11, 17
   ...REPORT_MIGRATIONS, // 4
   ...BUS_MIGRATIONS, // 5
   ...RETENTION_MIGRATIONS, // 12

@@ -71,7 +71,7 @@ test('every value of a dynamic key family is translated', () => {
     type: ['vulnerability', 'config', 'secret', 'runtime'],
     kind: ['image', 'package', 'repository', 'cluster', 'namespace', 'workload', 'node', 'cloud-resource'],
     roles: ['admin', 'analyst', 'developer', 'auditor'],
-    'alerts.status': ['pending', 'failed', 'sent', 'dead'],
+    'alerts.status': ['pending', 'failed', 'sent', 'dead', 'none'],
     'reports.kinds': ['vulnerabilities', 'posture', 'compliance'],
     'reports.scopes': ['tenant', 'image', 'cluster'],
     'reports.cadences': ['daily', 'weekly', 'monthly'],

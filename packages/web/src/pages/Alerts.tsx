@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Popconfirm, Row, Select, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { App, Button, Card, Col, Popconfirm, Row, Select, Space, Table, Tabs, Timeline, Typography } from 'antd';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { api, get, type Page } from '../lib/api.js';
@@ -13,9 +13,10 @@ import { EmptyState, ErrorState } from '../components/States.js';
 import { CursorPager, PageTitle, SeverityTag } from '../components/common.js';
 import { AlertDrawer, StateTag, useAlertUpdate } from './alerts/AlertDrawer.js';
 import { useAssignees } from './alerts/assignees.js';
-import { ALERT_STATES, movesFrom, workflowQuery, type Delivery } from './alerts/workflow.js';
+import { DeliveriesTable, DeliveryTags, STATUS_COLOR } from './alerts/deliveries.js';
+import { ALERT_STATES, movesFrom, workflowQuery, type Alert } from './alerts/workflow.js';
 
-export type { Delivery } from './alerts/workflow.js';
+export type { Alert } from './alerts/workflow.js';
 
 interface Silence {
   id: number;
@@ -27,16 +28,10 @@ interface Silence {
 }
 
 const DELIVERY_STATUSES = ['pending', 'failed', 'sent', 'dead'] as const;
-const STATUS_COLOR: Record<string, string> = { pending: 'blue', failed: 'orange', sent: 'green', dead: 'red' };
 const KEYS = ['status', 'ruleId', 'state', 'assignee', 'alert', 'tab'] as const;
 const TABS = ['timeline', 'dead', 'silences'] as const;
 const parse = (sp: URLSearchParams) => parseSimple(sp, KEYS, 50);
 const serialize = (v: ReturnType<typeof parse>) => simpleToSearch(v, 50);
-
-function DeliveryStatus({ status }: { status: string }) {
-  const { t } = useTranslation();
-  return <Tag color={STATUS_COLOR[status]}>{t(`alerts.status.${status}`, { defaultValue: status })}</Tag>;
-}
 
 export default function Alerts() {
   const { t } = useTranslation();
@@ -54,14 +49,14 @@ export default function Alerts() {
   if (f.values.ruleId) q.set('ruleId', f.values.ruleId);
   workflowQuery(f.values, q);
   if (f.cursor) q.set('cursor', f.cursor);
-  const list = useQuery({ queryKey: ['alerts', q.toString()], queryFn: () => get<Page<Delivery>>('/api/v1/alerts', q), placeholderData: keepPreviousData, enabled: tab === 'timeline' });
+  const list = useQuery({ queryKey: ['alerts', q.toString()], queryFn: () => get<Page<Alert>>('/api/v1/alerts', q), placeholderData: keepPreviousData, enabled: tab === 'timeline' });
   const ruleName = useMemo(() => new Map((rules.data?.items ?? []).map((r) => [r.id, r.name])), [rules.data]);
   const set = (k: string, v: string | undefined) => setF(firstPage({ ...f, values: { ...f.values, [k]: v ?? '' } }));
   // The open alert is kept in the URL (a shareable link), without resetting the page.
   const openAlert = (id: number | undefined) => setF({ ...f, values: { ...f.values, alert: id === undefined ? '' : String(id) } });
   const drawerId = /^[1-9][0-9]{0,14}$/.test(f.values.alert ?? '') ? Number(f.values.alert) : undefined;
   const items = list.data?.items ?? [];
-  const assigneeName = (d: Delivery) => (d.assigneeId === null ? undefined : assignees.nameOf(d.assigneeId, d.assigneeName));
+  const assigneeName = (d: Alert) => (d.assigneeId === null ? undefined : assignees.nameOf(d.assigneeId, d.assigneeName));
   return (
     <>
       <PageTitle title={t('alerts.title')} subtitle={t('alerts.subtitle')} />
@@ -120,15 +115,15 @@ export default function Alerts() {
                 {list.error ? (
                   <ErrorState error={list.error} onRetry={() => void list.refetch()} />
                 ) : (
-                  <Row gutter={12}>
-                    <Col xs={24} xl={8}>
+                  <Row gutter={[12, 12]}>
+                    <Col xs={24} xxl={7}>
                       <Card size="small" title={t('alerts.timeline')}>
                         {items.length === 0 && !list.isPending ? (
                           <EmptyState description={t('alerts.empty')} />
                         ) : (
                           <Timeline
                             items={items.map((d) => ({
-                              color: STATUS_COLOR[d.status] ?? 'gray',
+                              color: STATUS_COLOR[d.deliveryStatus] ?? 'gray',
                               children: (
                                 <>
                                   <Typography.Link strong onClick={() => openAlert(d.id)}>
@@ -144,16 +139,16 @@ export default function Alerts() {
                         )}
                       </Card>
                     </Col>
-                    <Col xs={24} xl={16}>
-                      <Table<Delivery>
+                    <Col xs={24} xxl={17}>
+                      <Table<Alert>
                         size="small"
                         rowKey="id"
                         loading={list.isFetching}
                         dataSource={items}
                         pagination={false}
-                        scroll={{ x: canUpdate ? 1500 : 1250 }}
+                        scroll={{ x: canUpdate ? 1570 : 1320 }}
                         locale={{ emptyText: <EmptyState description={t('alerts.empty')} /> }}
-                        expandable={{ expandedRowRender: (d) => <Typography.Text type="danger">{d.lastError ?? '—'}</Typography.Text>, rowExpandable: (d) => !!d.lastError }}
+                        expandable={{ expandedRowRender: (d) => <DeliveriesTable deliveries={d.deliveries} />, rowExpandable: (d) => d.deliveries.length > 0 }}
                         columns={[
                           { title: t('alerts.created'), dataIndex: 'createdAt', width: 160, render: (v: string) => formatDate(v, lang) },
                           { title: t('finding.severity'), key: 'sev', width: 100, render: (_: unknown, d) => <SeverityTag severity={d.payload.severity} /> },
@@ -168,10 +163,9 @@ export default function Alerts() {
                               </Typography.Link>
                             ),
                           },
-                          { title: t('alerts.rule'), key: 'rule', width: 140, render: (_: unknown, d) => ruleName.get(d.ruleId) ?? d.payload.rule?.name ?? d.ruleId },
+                          { title: t('alerts.rule'), key: 'rule', width: 140, render: (_: unknown, d) => (d.ruleId === null ? undefined : ruleName.get(d.ruleId)) ?? d.payload.rule?.name ?? d.ruleId },
                           { title: t('alerts.findings'), key: 'n', width: 80, render: (_: unknown, d) => formatNumber(d.payload.total, lang) },
-                          { title: t('finding.status'), dataIndex: 'status', width: 100, render: (v: string) => <DeliveryStatus status={v} /> },
-                          { title: t('alerts.attempts'), dataIndex: 'attempts', width: 80, render: (v: number) => formatNumber(v, lang) },
+                          { title: t('alerts.deliveries'), key: 'deliveries', width: 250, render: (_: unknown, d) => <DeliveryTags deliveries={d.deliveries} /> },
                           { title: t('alerts.stateLabel'), dataIndex: 'state', width: 110, render: (v: string) => <StateTag state={v} /> },
                           {
                             title: t('alerts.assignee'),
@@ -186,7 +180,7 @@ export default function Alerts() {
                                   title: t('common.actions'),
                                   key: 'actions',
                                   width: 250,
-                                  render: (_: unknown, d: Delivery) => (
+                                  render: (_: unknown, d: Alert) => (
                                     <Space size={4} wrap>
                                       {movesFrom(d.state).map((m) => (
                                         <Button key={m.to} size="small" disabled={update.isPending} onClick={() => update.mutate({ id: d.id, body: { state: m.to } })}>

@@ -1,5 +1,5 @@
-// One fired alert: what it says, its workflow (state, assignee, note) with a form to change it, and the timeline
-// of its changes (GET /api/v1/alerts/:id → history; PATCH /api/v1/alerts/:id).
+// One fired alert: what it says, its deliveries (one per destination), its workflow (state, assignee, note) with a
+// form to change it, and the timeline of its changes (GET /api/v1/alerts/:id → deliveries, history; PATCH).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Drawer, Form, Input, Select, Space, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,8 @@ import { useLang } from '../../lib/useLang.js';
 import { ErrorState, SkeletonBlock } from '../../components/States.js';
 import { SeverityTag } from '../../components/common.js';
 import { actorName, type Assignees } from './assignees.js';
-import { ALERT_STATES, STATE_COLOR, eventKinds, movesFrom, type AlertState, type AlertStateEvent, type Delivery } from './workflow.js';
+import { DeliveriesTable, DeliveryStatusTag } from './deliveries.js';
+import { ALERT_STATES, STATE_COLOR, eventKinds, movesFrom, type Alert, type AlertState, type AlertStateEvent } from './workflow.js';
 
 interface Values {
   state: AlertState;
@@ -29,7 +30,7 @@ export function useAlertUpdate() {
   const { message } = App.useApp();
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, body }: { id: number; body: { state?: AlertState; assigneeId?: number | null; note?: string } }) => api<Delivery>('PATCH', `/api/v1/alerts/${id}`, body),
+    mutationFn: ({ id, body }: { id: number; body: { state?: AlertState; assigneeId?: number | null; note?: string } }) => api<Alert>('PATCH', `/api/v1/alerts/${id}`, body),
     onSuccess: async (_, v) => {
       message.success(t('alerts.updated'));
       await qc.invalidateQueries({ queryKey: ['alerts'] });
@@ -45,7 +46,7 @@ export function useAlertUpdate() {
 export function AlertDrawer({ id, onClose, canUpdate, assignees }: { id: number | undefined; onClose: () => void; canUpdate: boolean; assignees: Assignees }) {
   const { t } = useTranslation();
   const lang = useLang();
-  const q = useQuery({ queryKey: ['alert', id], queryFn: () => get<Delivery & { history: AlertStateEvent[] }>(`/api/v1/alerts/${id}`), enabled: id !== undefined });
+  const q = useQuery({ queryKey: ['alert', id], queryFn: () => get<Alert & { history: AlertStateEvent[] }>(`/api/v1/alerts/${id}`), enabled: id !== undefined });
   const update = useAlertUpdate();
   const a = q.data;
 
@@ -98,7 +99,9 @@ export function AlertDrawer({ id, onClose, canUpdate, assignees }: { id: number 
             <Descriptions.Item label={t('alerts.rule')}>{a.payload.rule?.name ?? a.ruleId}</Descriptions.Item>
             <Descriptions.Item label={t('alerts.findings')}>{formatNumber(a.payload.total, lang)}</Descriptions.Item>
             <Descriptions.Item label={t('alerts.assignee')}>{a.assigneeId === null ? t('alerts.unassigned') : assignees.nameOf(a.assigneeId, a.assigneeName)}</Descriptions.Item>
-            <Descriptions.Item label={t('alerts.delivery')}>{t(`alerts.status.${a.status}`, { defaultValue: a.status })}</Descriptions.Item>
+            <Descriptions.Item label={t('alerts.delivery')}>
+              <DeliveryStatusTag status={a.deliveryStatus} />
+            </Descriptions.Item>
             <Descriptions.Item label={t('alerts.note')} span={2}>
               {a.note ?? '—'}
             </Descriptions.Item>
@@ -106,6 +109,10 @@ export function AlertDrawer({ id, onClose, canUpdate, assignees }: { id: number 
               {a.changedAt ? `${formatDate(a.changedAt, lang)} · ${a.history.at(-1)?.names?.actor ?? actorName(a.changedBy ?? '', assignees)}` : '—'}
             </Descriptions.Item>
           </Descriptions>
+
+          <Card size="small" title={t('alerts.deliveries')}>
+            <DeliveriesTable deliveries={a.deliveries} />
+          </Card>
 
           {canUpdate ? (
             <Card size="small" title={t('alerts.change')}>

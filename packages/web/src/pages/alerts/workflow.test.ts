@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALERT_TRANSITIONS } from '../../../../platform/src/alerts/types.js';
-import { ALERT_STATES, eventKinds, movesFrom, workflowQuery, type AlertStateEvent } from './workflow.js';
+import { ALERT_STATES, destinationLabel, eventKinds, movesFrom, workflowQuery, type AlertStateEvent } from './workflow.js';
 
 test('the console offers exactly the moves the API accepts (ALERT_TRANSITIONS), state by state', () => {
   assert.deepEqual([...ALERT_STATES].sort(), Object.keys(ALERT_TRANSITIONS).sort(), 'same states as the API');
@@ -43,4 +43,9 @@ test('a history event is a state move, an assignment, both, or a note', () => {
   assert.deepEqual(eventKinds({ ...base, state: 'resolved', fromAssigneeId: 3, note: 'done' }), ['state', 'assignee']);
   assert.deepEqual(eventKinds({ ...base, note: 'still looking' }), ['note']);
   assert.deepEqual(eventKinds(base), [], 'nothing changed, nothing said');
+});
+
+test('a delivery is labelled by its destination name, else its id', () => {
+  assert.equal(destinationLabel({ destinationId: 3, destinationName: 'ops-slack' }), 'ops-slack');
+  assert.equal(destinationLabel({ destinationId: 3, destinationName: null }), '#3');
 });

@@ -65,23 +65,42 @@ export function workflowQuery(values: { state?: string; assignee?: string }, q: 
   return q;
 }
 
-/** A fired alert: one delivery of an alert rule's message to one destination, with the people's workflow. */
-export interface Delivery {
+/** One delivery of an alert to one destination (the dispatcher retries each on its own). */
+export interface AlertDelivery {
   id: number;
-  ruleId: number;
   destinationId: number;
-  groupKey: string;
-  payload: { title: string; severity: string; total: number; counts: Record<string, number>; rule: { id: number; name: string }; scan?: { target: string } };
+  destinationName: string | null;
+  destinationKind: string | null;
+  /** pending, failed (retrying), sent, dead. */
   status: string;
   attempts: number;
-  nextAttemptAt: string | null;
   lastError: string | null;
-  createdAt: string;
+  nextAttemptAt: string | null;
   sentAt: string | null;
+}
+
+/**
+ * A fired alert (GET /api/v1/alerts): one alert rule firing for one group key on one scan, delivered to each of
+ * the rule's destinations, with the people's workflow.
+ */
+export interface Alert {
+  id: number;
+  ruleId: number | null;
+  groupKey: string;
+  payload: { title: string; severity: string; total: number; counts: Record<string, number>; rule: { id: number; name: string }; scan?: { target: string } };
+  createdAt: string;
   state: AlertState;
   assigneeId: number | null;
   assigneeName?: string | null;
   note: string | null;
   changedBy: string | null;
   changedAt: string | null;
+  /** The most urgent of its deliveries' statuses (dead, failed, pending; sent when all are), none without any. */
+  deliveryStatus: string;
+  deliveries: AlertDelivery[];
+}
+
+/** The label of a delivery's destination: its name, else its id (a destination deleted meanwhile). */
+export function destinationLabel(d: Pick<AlertDelivery, 'destinationId' | 'destinationName'>): string {
+  return d.destinationName ?? `#${d.destinationId}`;
 }
