@@ -23,6 +23,9 @@ CREATE INDEX alerts_tenant ON alerts (tenant_id, id);
 CREATE INDEX alerts_state ON alerts (tenant_id, state, id);
 CREATE INDEX alerts_assignee ON alerts (tenant_id, assignee_id, id);
 
+-- Deliveries by key: the backfill below looks each key's deliveries up (without it, a scan of the table per row).
+CREATE INDEX alert_deliveries_key ON alert_deliveries (tenant_id, dedup_key);
+
 -- Backfill: one alert per tenant and dedup key (a delivery without one gets its own, keyed delivery:<id>), in
 -- delivery order. Its workflow is that of the key's most recently changed delivery (else its first one).
 INSERT INTO alerts (tenant_id, rule_id, group_key, alert_key, payload, created_at, state, assignee_id, note, changed_by, changed_at)
