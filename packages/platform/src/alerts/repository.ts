@@ -148,6 +148,21 @@ export class AlertRepository {
     this.clock = opts.now ?? (() => new Date());
   }
 
+  /**
+   * One newest-first page by id of `from` under `where` (extended with the cursor's bound): a row past the page
+   * says another follows, and the page's last id is the next cursor.
+   */
+  private async newestFirst(select: string, from: string, idCol: string, where: string[], params: (string | number)[], page: { limit?: number; cursor?: string }): Promise<{ rows: Row[]; nextCursor?: string }> {
+    const limit = pageLimit(page.limit);
+    const after = cursorId(page.cursor);
+    if (after !== undefined) {
+      where.push(`${idCol} < ?`);
+      params.push(after);
+    }
+    const rows = await this.sql.all(`SELECT ${select} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${idCol} DESC LIMIT ?`, [...params, limit + 1]);
+    return rows.length > limit ? { rows: rows.slice(0, limit), nextCursor: String(rows[limit - 1].id) } : { rows };
+  }
+
   private get sql() {
     return this.store.sql;
   }
@@ -509,7 +524,6 @@ export class AlertRepository {
 
   /** The queue's deliveries, newest first (the API lists alerts: `listAlerts`). */
   async listDeliveries(tenant: TenantId, filter: DeliveryFilter = {}, page: PageOptions = {}): Promise<Page<Delivery>> {
-    const limit = pageLimit(page.limit);
     const where = ['tenant_id = ?'];
     const params: (string | number)[] = [tenant];
     if (filter.status?.length) {
@@ -524,14 +538,9 @@ export class AlertRepository {
       where.push('alert_id = ?');
       params.push(filter.alertId);
     }
-    const after = cursorId(page.cursor);
-    if (after !== undefined) {
-      where.push('id < ?');
-      params.push(after);
-    }
-    const rows = await this.sql.all(`SELECT ${DELIVERY_COLS} FROM alert_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]);
-    const items = rows.slice(0, limit).map((r) => this.toDelivery(r));
-    return rows.length > limit ? { items, nextCursor: String(items[items.length - 1].id) } : { items };
+    const { rows, nextCursor } = await this.newestFirst(DELIVERY_COLS, 'alert_deliveries', 'id', where, params, page);
+    const items = rows.map((r) => this.toDelivery(r));
+    return nextCursor ? { items, nextCursor } : { items };
   }
 
   async getDelivery(tenant: TenantId, id: number, conn: SqlConn = this.sql): Promise<Delivery | undefined> {
@@ -587,7 +596,6 @@ export class AlertRepository {
 
   /** Fired alerts, newest first, each with its deliveries; `status` keeps alerts having a delivery in one of them. */
   async listAlerts(tenant: TenantId, filter: AlertFilter = {}, page: PageOptions = {}): Promise<Page<Alert>> {
-    const limit = pageLimit(page.limit);
     const where = ['a.tenant_id = ?'];
     const params: (string | number)[] = [tenant];
     if (filter.status?.length) {
@@ -607,14 +615,9 @@ export class AlertRepository {
       where.push('a.assignee_id = ?');
       params.push(filter.assignee);
     }
-    const after = cursorId(page.cursor);
-    if (after !== undefined) {
-      where.push('a.id < ?');
-      params.push(after);
-    }
-    const rows = await this.sql.all(`SELECT ${ALERT_READ} FROM ${ALERT_FROM} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ?`, [...params, limit + 1]);
-    const items = await this.toAlerts(tenant, rows.slice(0, limit), this.sql);
-    return rows.length > limit ? { items, nextCursor: String(items[items.length - 1].id) } : { items };
+    const { rows, nextCursor } = await this.newestFirst(ALERT_READ, ALERT_FROM, 'a.id', where, params, page);
+    const items = await this.toAlerts(tenant, rows, this.sql);
+    return nextCursor ? { items, nextCursor } : { items };
   }
 
   async getAlert(tenant: TenantId, id: number, conn: SqlConn = this.sql): Promise<Alert | undefined> {
@@ -687,18 +690,12 @@ export class AlertRepository {
 
   /** Newest first; `retried: false` lists those still waiting for a decision. */
   async listDeadLetters(tenant: TenantId, filter: { retried?: boolean } = {}, page: PageOptions = {}): Promise<Page<DeadLetter>> {
-    const limit = pageLimit(page.limit);
     const where = ['tenant_id = ?'];
     const params: (string | number)[] = [tenant];
     if (filter.retried !== undefined) where.push(filter.retried ? 'retried_at IS NOT NULL' : 'retried_at IS NULL');
-    const after = cursorId(page.cursor);
-    if (after !== undefined) {
-      where.push('id < ?');
-      params.push(after);
-    }
-    const rows = await this.sql.all(`SELECT ${DEAD_COLS} FROM alert_dead_letters WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]);
-    const items = rows.slice(0, limit).map((r) => this.toDeadLetter(r));
-    return rows.length > limit ? { items, nextCursor: String(items[items.length - 1].id) } : { items };
+    const { rows, nextCursor } = await this.newestFirst(DEAD_COLS, 'alert_dead_letters', 'id', where, params, page);
+    const items = rows.map((r) => this.toDeadLetter(r));
+    return nextCursor ? { items, nextCursor } : { items };
   }
 
   async getDeadLetter(tenant: TenantId, id: number): Promise<DeadLetter | undefined> {
