@@ -153,6 +153,41 @@ for (const backend of backends()) {
       await inputError(() => repo.listDeliveries(a, {}, { limit: 0 }), 'limit');
       await inputError(() => repo.listDeadLetters(a, {}, { cursor: 'abc' }), 'cursor');
       assert.deepEqual(await repo.retryDeadLetter(a, 999), { ok: false, reason: 'missing' });
+
+      // Five deliveries and dead letters of tenant a (and one of b): pages of two walk them newest first, once each.
+      const dest = await repo.createDestination(a, { kind: 'webhook', name: 'pager', config: { url: 'https://hooks.example/pager', secret: 'whsec-0123456789abcdef' } });
+      const destB = await repo.createDestination(b, { kind: 'webhook', name: 'other', config: { url: 'https://hooks.example/other', secret: 'whsec-0123456789abcdef' } });
+      const at = '2026-03-01T12:00:00.000Z';
+      const deliveryIds: number[] = [];
+      const deadIds: number[] = [];
+      for (const [tenant, d] of [[a, dest.id], [a, dest.id], [b, destB.id], [a, dest.id], [a, dest.id], [a, dest.id]] as const) {
+        const [del] = await db.raw(
+          "INSERT INTO alert_deliveries (tenant_id, destination_id, group_key, payload, status, attempts, created_at) VALUES (?, ?, 'g', '{}', 'dead', 5, ?) RETURNING id",
+          [tenant, d, at],
+        );
+        const [dead] = await db.raw(
+          "INSERT INTO alert_dead_letters (tenant_id, delivery_id, destination_id, payload, error, attempts, failed_at) VALUES (?, ?, ?, '{}', 'refused', 5, ?) RETURNING id",
+          [tenant, del.id, d, at],
+        );
+        if (tenant === a) {
+          deliveryIds.unshift(Number(del.id));
+          deadIds.unshift(Number(dead.id));
+        }
+      }
+      const walk = async (list: (cursor?: string) => Promise<{ items: { id: number }[]; nextCursor?: string }>): Promise<number[][]> => {
+        const pages: number[][] = [];
+        let cursor: string | undefined;
+        do {
+          const p = await list(cursor);
+          pages.push(p.items.map((x) => x.id));
+          cursor = p.nextCursor;
+        } while (cursor !== undefined);
+        return pages;
+      };
+      const inTwos = (ids: number[]) => [ids.slice(0, 2), ids.slice(2, 4), ids.slice(4)];
+      assert.deepEqual(await walk((cursor) => repo.listDeliveries(a, {}, { limit: 2, cursor })), inTwos(deliveryIds), 'deliveries: newest first, in pages of two, none repeated');
+      assert.deepEqual(await walk((cursor) => repo.listDeadLetters(a, {}, { limit: 2, cursor })), inTwos(deadIds), 'dead letters: newest first, in pages of two, none repeated');
+      assert.deepEqual((await repo.listDeadLetters(a, {}, { limit: 5 })).nextCursor, undefined, 'a page holding the last row has no next cursor');
     });
 
     it('alert workflow (state, assignee, history) checked and scoped; deleting its only destination takes the alert and history along', async () => {
