@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { controlRules, findFramework, frameworks, ruleCatalog } from '@bulwark/posture';
+import { findFramework, frameworks } from '@bulwark/posture';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { IdentityRepository } from '../identity/repository.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../identity/sessions.js';
@@ -8,6 +8,7 @@ import { buildReportData } from '../reports/data.js';
 import { buildServer } from '../server/server.js';
 import { backends, type FreshDb } from '../storage/test-backends.js';
 import { ROLES, type FindingInput, type Role, type ScanInput } from '../storage/types.js';
+import { expectedControlCounts } from '../reports/test-oracle.js';
 
 const token = (tenant: 'a' | 'b', role: Role) => `tok-compliance-${tenant}-${role}-0123456789`;
 const auth = (t: string): Record<string, string> => ({ authorization: `Bearer ${t}` });
@@ -78,22 +79,6 @@ const PROD = [
   cfg('BLW-K8S-103', 'medium', 'cluster/prod/ns/kube-system/pod/etcd-n1'),
 ];
 
-/** Control → [open, excepted, fixed], from API findings and the framework's rule mapping (independent of reports). */
-function expectedCounts(items: ApiFinding[], framework: string): Map<string, number[]> {
-  const fw = findFramework(framework);
-  assert.ok(fw, `framework ${framework} exists`);
-  const m = new Map<string, number[]>();
-  for (const [control, rules] of controlRules(fw, ruleCatalog())) {
-    const mine = items.filter((f) => rules.includes(f.ruleId));
-    m.set(control, [
-      mine.filter((f) => f.status === 'open').length,
-      mine.filter((f) => f.status === 'suppressed' || f.status === 'risk-accepted').length,
-      mine.filter((f) => f.status === 'fixed').length,
-    ]);
-  }
-  return m;
-}
-
 for (const backend of backends()) {
   describe(`compliance API on ${backend.name}`, () => {
     let db: FreshDb;
@@ -121,7 +106,7 @@ for (const backend of backends()) {
 
     /** Checks a detail against API findings: counts per control, status fail iff open, evidence = open findings. */
     function checkDetail(d: Detail, items: ApiFinding[], framework: string): void {
-      const want = expectedCounts(items, framework);
+      const want = expectedControlCounts(items, framework);
       assert.deepEqual(d.controls.map((c) => c.id).sort(), [...want.keys()].sort(), `${framework}: every control of the framework`);
       const byId = new Map(items.map((f) => [f.id, f]));
       for (const c of d.controls) {

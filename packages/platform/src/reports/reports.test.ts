@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SEVERITIES } from '@bulwark/core';
 import { seededRandom } from '@bulwark/core/testing';
-import { controlRules, findFramework, ruleCatalog } from '@bulwark/posture';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../server/server.js';
 import { backends, type FreshDb } from '../storage/test-backends.js';
@@ -10,6 +9,7 @@ import type { AssetInput, FindingInput, RelationInput, ScanInput } from '../stor
 import { buildReportData } from './data.js';
 import { reportsModule } from './routes.js';
 import { readBack, readXlsx, type ReadBack } from './test-read.js';
+import { expectedControlCounts } from './test-oracle.js';
 
 const TOKEN = 'tok-reports-admin-0123456789';
 const AUDITOR = 'tok-reports-auditor-0123456789';
@@ -163,21 +163,6 @@ function expectedTargets(items: ApiFinding[]): Map<string, number[]> {
   return m;
 }
 
-/** Control → [open, excepted, fixed] from API findings and the framework's rule mapping. */
-function expectedControls(items: ApiFinding[], framework: string): Map<string, number[]> {
-  const fw = findFramework(framework)!;
-  const m = new Map<string, number[]>();
-  for (const [control, rules] of controlRules(fw, ruleCatalog())) {
-    const mine = items.filter((f) => rules.includes(f.ruleId));
-    m.set(control, [
-      mine.filter((f) => f.status === 'open').length,
-      mine.filter((f) => f.status === 'suppressed' || f.status === 'risk-accepted').length,
-      mine.filter((f) => f.status === 'fixed').length,
-    ]);
-  }
-  return m;
-}
-
 for (const backend of backends()) {
   describe(`reports on ${backend.name}`, () => {
     let db: FreshDb;
@@ -322,7 +307,7 @@ for (const backend of backends()) {
           }
 
           if (c.body.kind === 'compliance') {
-            const controls = expectedControls(items, c.body.framework as string);
+            const controls = expectedControlCounts(items, c.body.framework as string);
             const failed = [...controls.values()].filter((v) => v[0] > 0).length;
             assert.equal(back.summary.get('Controls failed'), failed, 'failed controls = controls with open findings');
             assert.equal(back.summary.get('Controls in framework'), controls.size);
